@@ -1,0 +1,195 @@
+r"""The one private core: apply a Fourier symbol along axes.
+
+Every operator of the package is :math:`y = \mathcal F^{-1}[S\cdot\mathcal F x]` for some
+symbol :math:`S`: the derivative (:math:`K`), its adjoint (:math:`\bar K`) and its
+alpha-derivative (:math:`\partial_\alpha K`). :func:`apply` does it for the NumPy API;
+:func:`make_plan`, :func:`forward`, :func:`inverse` and :func:`vjp` are the same steps
+exposed for the autograd bridge, which needs the spectrum of its input and both gradients
+from one transform of the incoming gradient.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+from .fft._registry import execute
+from .symbols import grid_symbol
+
+_COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
+            np.dtype(np.float64): np.dtype(np.complex128),
+            np.dtype(np.complex64): np.dtype(np.complex64),
+            np.dtype(np.complex128): np.dtype(np.complex128)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Normalised arguments of one operator application (see :func:`make_plan`)."""
+
+    shape: tuple
+    axes: tuple
+    ns: tuple
+    dxs: tuple
+    alpha: object  # float, or float64 array with len(shape) dims and size 1 on axes
+    kind: str
+    method: str  # "fft" or "rfft"
+    dtype: np.dtype  # compute dtype of x (float32/64, complex64/128)
+    workers: int
+    backend: object
+    device: bool
+
+    @property
+    def real_input(self) -> bool:
+        """True when x is real, so every output is real too."""
+        return self.dtype.kind == "f"
+
+    @property
+    def spectral_dtype(self) -> np.dtype:
+        """Complex dtype of the spectrum."""
+        return _COMPLEX[self.dtype]
+
+
+def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name="alpha",
+              alpha_scale=1.0):
+    """Validate the arguments of an operator call.
+
+    Returns
+    -------
+    x : ndarray
+        ``x`` in its compute dtype (a GPU array is returned as it is).
+    plan : Plan
+        Everything the transforms and the symbol need.
+    """
+    x = _validate.as_float_array(x)
+    shape = tuple(x.shape)
+    axes = _validate.normalize_axes(axis, len(shape))
+    _validate.check_lengths(shape, axes)
+    dxs = _validate.normalize_dx(dx, len(axes))
+    alpha = _validate.normalize_alpha(alpha, shape, axes, alpha_name) * alpha_scale
+    dtype = np.dtype(x.dtype)
+    method = _validate.normalize_method(method, dtype.kind == "c")
+    if backend is not None:
+        from .fft._registry import check_backend_name
+
+        backend = check_backend_name(backend)
+    plan = Plan(shape, axes, tuple(shape[a] for a in axes), dxs, alpha, kind, method, dtype,
+                _validate.normalize_workers(workers), backend, _validate.is_device_array(x))
+    return x, plan
+
+
+def forward(plan: Plan, x):
+    """Spectrum of ``x``: ``rfftn`` (method "rfft") or ``fftn`` over the plan's axes."""
+    if plan.method == "rfft":
+        return execute("r2c", x, None, plan.axes, "backward", plan.workers, backend=plan.backend)
+    if not plan.device:
+        x = x.astype(plan.spectral_dtype, copy=False)
+    return execute("c2c", x, None, plan.axes, True, "backward", plan.workers, backend=plan.backend)
+
+
+def inverse(plan: Plan, spec):
+    """Back to real space; real input gives a real array of the plan's dtype."""
+    if plan.method == "rfft":
+        return execute("c2r", spec, plan.ns, plan.axes, "backward", plan.workers,
+                       backend=plan.backend)
+    out = execute("c2c", spec, None, plan.axes, False, "backward", plan.workers,
+                  backend=plan.backend)
+    if not plan.real_input:
+        return out
+    if plan.device:
+        from .fft.manual._cuda import real_part
+
+        return real_part(out)
+    # The symbol is Hermitian, so the imaginary part is round-off by construction.
+    return np.ascontiguousarray(out.real)
+
+
+def symbol(plan: Plan, mode: str):
+    """The plan's symbol for ``mode`` ("forward", "adjoint", "dalpha") in the spectrum's precision."""
+    k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
+                    plan.alpha, plan.kind, mode)
+    if plan.spectral_dtype == np.complex64:
+        k = k.astype(np.complex64 if k.dtype.kind == "c" else np.float32)
+    return k
+
+
+def multiply(plan: Plan, spec, k):
+    """``spec *= k`` in place (``spec`` is always the core's private buffer)."""
+    if not plan.device:
+        np.multiply(spec, k, out=spec)
+        return spec
+    from .fft.manual import _cuda
+
+    _cuda.multiply_inplace(spec, _cuda.to_device_like(spec, np.ascontiguousarray(k)))
+    return spec
+
+
+def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None, workers=None,
+          mode="forward", alpha_name="alpha", alpha_scale=1.0):
+    """Compute ``IFFT(S * FFT(x))`` with ``S`` the symbol of ``kind`` for ``mode``.
+
+    The order is ``alpha * alpha_scale``; errors about it name ``alpha_name``.
+    """
+    x, plan = make_plan(x, alpha, axis, kind=kind, dx=dx, method=method, backend=backend,
+                        workers=workers, alpha_name=alpha_name, alpha_scale=alpha_scale)
+    if not plan.device and x.size == 0:
+        return np.empty(plan.shape, plan.dtype)
+    if mode != "dalpha" and isinstance(plan.alpha, float) and plan.alpha == 0.0:
+        # K = 1 exactly: return a copy rather than the round-off of two transforms.
+        return x.copy() if plan.device else np.array(x, dtype=plan.dtype, copy=True)
+    spec = multiply(plan, forward(plan, x), symbol(plan, mode))
+    return inverse(plan, spec)
+
+
+def _reduce_product(a, b_conj, shape):
+    """``sum(a * b_conj)`` over the dims where ``shape`` has size 1, without an N-sized temp."""
+    letters = string.ascii_letters[: a.ndim]
+    kept = "".join(c for c, s in zip(letters, shape) if s != 1)
+    out = np.einsum(f"{letters},{letters}->{kept}", a, b_conj)
+    return out.reshape(tuple(s if s != 1 else 1 for s in shape))
+
+
+def vjp(plan: Plan, g, spectrum_x=None, *, need_x=True, need_alpha=True):
+    r"""Gradients of :math:`L` given :math:`g = \partial L/\partial\bar y` for :math:`y = D^\alpha x`.
+
+    With :math:`G = \mathcal F g` and :math:`X = \mathcal F x` (``spectrum_x``, the output of
+    :func:`forward`):
+
+    * :math:`\partial L/\partial\bar x = \mathcal F^{-1}[\bar K G]` (the adjoint operator), and
+    * :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum_k \partial_\alpha K_k X_k\bar G_k`
+      (Parseval), summed to the shape of alpha; on a half (rfft) spectrum the bins that stand
+      for two conjugate bins count twice.
+
+    Both come from the one transform :math:`G`. Host arrays only.
+
+    Returns
+    -------
+    (gx, galpha)
+        ``gx`` in real space (None unless ``need_x``); ``galpha`` a float for a scalar alpha,
+        else an array of the normalised alpha's shape (None unless ``need_alpha``).
+    """
+    big_g = forward(plan, g)
+    galpha = None
+    if need_alpha:
+        dk = symbol(plan, "dalpha")
+        np.conjugate(big_g, out=big_g)
+        reduced = _reduce_product(spectrum_x, big_g, dk.shape)
+        np.conjugate(big_g, out=big_g)
+        term = (np.asarray(dk, dtype=np.result_type(dk, np.complex128)) * reduced).real
+        if plan.method == "rfft":
+            n = plan.ns[-1]
+            w = np.full(term.shape[plan.axes[-1]], 2.0)
+            w[0] = 1.0
+            if n % 2 == 0:
+                w[-1] = 1.0
+            shape = [1] * term.ndim
+            shape[plan.axes[-1]] = w.size
+            term = term * w.reshape(shape)
+        total = term.sum(axis=plan.axes, keepdims=True) / float(np.prod(plan.ns))
+        galpha = float(total.sum()) if isinstance(plan.alpha, float) else total
+    gx = None
+    if need_x:
+        gx = inverse(plan, multiply(plan, big_g, symbol(plan, "adjoint")))
+    return gx, galpha

@@ -1,0 +1,209 @@
+r"""Discrete Fourier transforms through the selected backend.
+
+:func:`fft`, :func:`ifft`, :func:`rfft`, :func:`irfft` and their n-dimensional versions compute
+
+.. math:: X_k = \sum_{j=0}^{n-1} x_j\, e^{-2\pi i jk/n}, \qquad
+          x_j = \frac{1}{n}\sum_{k=0}^{n-1} X_k\, e^{2\pi i jk/n}
+
+(``norm="backward"``; ``"ortho"`` scales both by :math:`1/\sqrt n`, ``"forward"`` moves the
+:math:`1/n` to the forward transform) with NumPy >= 2 dtype rules: float32 and complex64 stay
+single precision, integers and bool compute in float64, complex input to ``rfft`` is a
+TypeError. The backend is :func:`fracfft.get_fft_backend` unless ``backend=`` names one.
+NumPy arrays give NumPy arrays; GPU arrays (numba.cuda, CuPy) give GPU arrays.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .._validate import (
+    check_lengths,
+    compute_dtype,
+    is_device_array,
+    normalize_axes,
+    normalize_norm,
+    normalize_workers,
+)
+from ._registry import BACKENDS, execute, get_fft_backend, set_fft_backend
+
+__all__ = [
+    "BACKENDS",
+    "fft",
+    "fftn",
+    "get_fft_backend",
+    "ifft",
+    "ifftn",
+    "irfft",
+    "irfftn",
+    "manual_backend",
+    "rfft",
+    "rfftn",
+    "set_fft_backend",
+]
+
+_COMPLEX_FOR = {np.dtype(np.float32): np.dtype(np.complex64),
+                np.dtype(np.float64): np.dtype(np.complex128)}
+
+
+def _as_input(a, *, real: bool, name: str = "a"):
+    """Return ``a`` in the dtype its transform computes in: real for rfft, complex otherwise."""
+    if not is_device_array(a):
+        a = np.asarray(a)
+    dtype = compute_dtype(a.dtype, name)
+    if real:
+        if dtype.kind == "c":
+            raise TypeError(f"{name} must be real for a real-input transform; got {a.dtype}")
+    else:
+        dtype = _COMPLEX_FOR.get(dtype, dtype)
+    if is_device_array(a):
+        if a.dtype != dtype:
+            raise TypeError(f"GPU arrays must already have dtype {dtype}; got {a.dtype}")
+        return a
+    return a.astype(dtype, copy=False)
+
+
+def _lengths(s, a, axes, name):
+    if s is None:
+        check_lengths(a.shape, axes)
+        return None
+    s = tuple(operator.index(v) for v in s)
+    if len(s) != len(axes):
+        raise ValueError(f"{name} has {len(s)} entries but {len(axes)} axes are transformed")
+    if any(v < 1 for v in s):
+        raise ValueError(f"invalid number of data points {s} specified in {name}")
+    return s
+
+
+def _nd_axes(a, s, axes):
+    if axes is None:
+        axes = tuple(range(a.ndim - len(s), a.ndim)) if s is not None else tuple(range(a.ndim))
+    return normalize_axes(axes, a.ndim, "axes")
+
+
+def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+    r"""N-dimensional discrete Fourier transform, :math:`X_k = \sum_j x_j e^{-2\pi i\,j\cdot k/n}`.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array; NumPy, or a numba.cuda / CuPy device array.
+    s : sequence of int, optional
+        Output lengths along ``axes`` (zero padding or cropping).
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them, as in :mod:`scipy.fft`.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+    """
+    a = _as_input(a, real=False)
+    axes = _nd_axes(a, s, axes)
+    s = _lengths(s, a, axes, "s")
+    return execute("c2c", a, s, axes, True, normalize_norm(norm), normalize_workers(workers),
+                   backend=backend)
+
+
+def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+    r"""N-dimensional inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i\,j\cdot k/n}`.
+
+    Parameters and return value as in :func:`fftn`.
+    """
+    a = _as_input(a, real=False)
+    axes = _nd_axes(a, s, axes)
+    s = _lengths(s, a, axes, "s")
+    return execute("c2c", a, s, axes, False, normalize_norm(norm), normalize_workers(workers),
+                   backend=backend)
+
+
+def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+    r"""N-dimensional DFT of real input; the last of ``axes`` keeps ``n//2 + 1`` bins.
+
+    Parameters and return value as in :func:`fftn`; complex ``a`` is a TypeError.
+    """
+    a = _as_input(a, real=True)
+    axes = _nd_axes(a, s, axes)
+    s = _lengths(s, a, axes, "s")
+    return execute("r2c", a, s, axes, normalize_norm(norm), normalize_workers(workers),
+                   backend=backend)
+
+
+def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+    r"""Inverse of :func:`rfftn`: a real array from a Hermitian half spectrum.
+
+    Parameters as in :func:`fftn`; ``s`` gives the real output lengths (by default the last
+    is ``2*(m - 1)``). Returns float32 for single precision, float64 otherwise.
+    """
+    a = _as_input(a, real=False)
+    axes = _nd_axes(a, s, axes)
+    if s is None:
+        s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
+    s = _lengths(s, a, axes, "s")
+    return execute("c2r", a, s, axes, normalize_norm(norm), normalize_workers(workers),
+                   backend=backend)
+
+
+def _one(n, axis):
+    return (None if n is None else (n,)), (axis,)
+
+
+def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+    r"""1-D discrete Fourier transform, :math:`X_k = \sum_{j=0}^{n-1} x_j e^{-2\pi i jk/n}`.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    n : int, optional
+        Length of the transform (zero padding or cropping of ``a``).
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them, as in :mod:`scipy.fft`.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+    """
+    s, axes = _one(n, axis)
+    return fftn(a, s, axes, norm, workers=workers, backend=backend)
+
+
+def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+    r"""1-D inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i jk/n}`; see :func:`fft`."""
+    s, axes = _one(n, axis)
+    return ifftn(a, s, axes, norm, workers=workers, backend=backend)
+
+
+def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+    r"""1-D DFT of real input, the ``n//2 + 1`` non-negative frequencies; see :func:`fft`."""
+    s, axes = _one(n, axis)
+    return rfftn(a, s, axes, norm, workers=workers, backend=backend)
+
+
+def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+    r"""Inverse of :func:`rfft`; ``n`` defaults to ``2*(m - 1)``. Returns a real array."""
+    s, axes = _one(n, axis)
+    return irfftn(a, s, axes, norm, workers=workers, backend=backend)
+
+
+def __getattr__(name):
+    # The scipy.fft backend object imports nothing heavy, but keep `import fracfft.fft` minimal.
+    if name == "manual_backend":
+        from ._uarray import manual_backend
+
+        return manual_backend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

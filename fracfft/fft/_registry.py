@@ -1,0 +1,157 @@
+"""Named FFT backends, the process default with per-thread overrides, and the "auto" chain."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import warnings
+
+from .._validate import is_device_array
+
+# name -> (module, attribute holding the adapter or None for the module itself, package, extra)
+_ADAPTERS = {
+    "scipy": ("fracfft.fft._scipy", "SCIPY", "SciPy", None),
+    "numpy": ("fracfft.fft._numpy", None, "NumPy", None),
+    "manual": ("fracfft.fft._manual", None, "Numba", None),
+    "mkl": ("fracfft.fft._scipy", "MKL", "mkl_fft", "mkl"),
+    "fftw": ("fracfft.fft._scipy", "FFTW", "pyFFTW", "fftw"),
+    "cupy": ("fracfft.fft._cupy", None, "CuPy", "cupy"),
+}
+BACKENDS = ("auto", *_ADAPTERS)
+HOST_CHAIN = ("scipy", "numpy", "manual")
+DEVICE_CHAIN = ("cupy", "manual")
+
+_default = "auto"
+_local = threading.local()
+_lock = threading.Lock()
+_warned: set[tuple[str, type]] = set()
+
+
+def check_backend_name(name) -> str:
+    """Return ``name`` lower-cased, or raise ValueError listing the known backends."""
+    key = name.lower() if isinstance(name, str) else name
+    if key not in BACKENDS:
+        raise ValueError(f"unknown FFT backend {name!r}; choose from {', '.join(BACKENDS)}")
+    return key
+
+
+def _overrides() -> list:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+def get_fft_backend() -> str:
+    """Return the name of the FFT backend in force for the calling thread.
+
+    Returns
+    -------
+    str
+        One of ``"auto"``, ``"scipy"``, ``"numpy"``, ``"manual"``, ``"mkl"``, ``"fftw"``,
+        ``"cupy"``: the innermost ``with set_fft_backend(...)`` of this thread, else the
+        process-wide default.
+    """
+    stack = _overrides()
+    return stack[-1] if stack else _default
+
+
+class set_fft_backend:  # noqa: N801 - used like a function, as numpy.errstate
+    """Select the FFT backend: process-wide, or for this thread inside a ``with`` block.
+
+    ``set_fft_backend(name)`` sets the process-wide default at once. Used as
+    ``with set_fft_backend(name): ...`` it instead overrides the backend for the current
+    thread only and restores the previous state on exit.
+
+    Parameters
+    ----------
+    name : {"auto", "scipy", "numpy", "manual", "mkl", "fftw", "cupy"}
+        ``"auto"`` tries scipy, then numpy, then manual (cupy, then manual for GPU arrays)
+        and moves on when a backend is missing or raises. Any other name is used as it is:
+        when its package is missing the first transform raises an ImportError naming the
+        pip extra that installs it.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known backend.
+
+    Examples
+    --------
+    >>> import fracfft
+    >>> with fracfft.set_fft_backend("numpy"):
+    ...     fracfft.get_fft_backend()
+    'numpy'
+    """
+
+    def __init__(self, name):
+        global _default
+        self._name = check_backend_name(name)
+        with _lock:
+            self._previous_default = _default
+            _default = self._name
+
+    def __enter__(self):
+        global _default
+        # Scoped use: undo the process-wide change the constructor made, override this thread.
+        with _lock:
+            if _default == self._name:
+                _default = self._previous_default
+        _overrides().append(self._name)
+        return self
+
+    def __exit__(self, *exc_info):
+        _overrides().pop()
+        return False
+
+    def __repr__(self):
+        return f"set_fft_backend({self._name!r})"
+
+
+def load_backend(name: str):
+    """Import backend ``name`` and return its adapter; ImportError names the pip extra."""
+    module, attr, package, extra = _ADAPTERS[name]
+    try:
+        adapter = importlib.import_module(module)
+        if attr is not None:
+            adapter = getattr(adapter, attr)
+        adapter.load()
+    except ImportError as exc:
+        hint = f"pip install fracfft[{extra}]" if extra else f"pip install {package.lower()}"
+        raise ImportError(f"FFT backend {name!r} needs {package}: {hint} ({exc})") from exc
+    return adapter
+
+
+def _warn_once(name, exc, next_name):
+    key = (name, type(exc))
+    with _lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    then = f"; trying {next_name!r}" if next_name else ""
+    warnings.warn(
+        f"fracfft: FFT backend {name!r} failed with {type(exc).__name__}: {exc}{then}",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+
+
+def execute(op: str, a, *args, backend=None):
+    """Run adapter operation ``op`` ("c2c", "r2c", "c2r") on ``a`` through the chosen backend.
+
+    ``backend=None`` uses :func:`get_fft_backend`. Under "auto" a backend that is missing or
+    raises is skipped (one RuntimeWarning per backend and exception type) and the next serves.
+    """
+    name = get_fft_backend() if backend is None else check_backend_name(backend)
+    if name != "auto":
+        return getattr(load_backend(name), op)(a, *args)
+    chain = DEVICE_CHAIN if is_device_array(a) else HOST_CHAIN
+    failures = []
+    for i, candidate in enumerate(chain):
+        try:
+            return getattr(load_backend(candidate), op)(a, *args)
+        except Exception as exc:  # noqa: BLE001 - any backend failure moves "auto" on
+            _warn_once(candidate, exc, chain[i + 1] if i + 1 < len(chain) else None)
+            failures.append(f"{candidate}: {type(exc).__name__}: {exc}")
+            last = exc
+    raise RuntimeError("every FFT backend failed: " + "; ".join(failures)) from last

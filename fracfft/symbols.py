@@ -1,0 +1,228 @@
+r"""Fourier symbols of the fractional operators, in one place.
+
+Wavenumbers are ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` on a half grid). For an order
+:math:`\alpha` the symbols are
+
+* weyl:  :math:`K(\xi) = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
+* riesz: :math:`K(\xi) = -|\xi|^\alpha` (``|xi|`` Euclidean over several axes),
+* laplacian (private, for :func:`fracfft.fractional_laplacian`): :math:`|\xi|^{\alpha}`,
+
+with the rules of SPEC §1: ``K(0) = 0`` for ``alpha != 0`` and ``K = 1`` everywhere at
+``alpha == 0``; the weyl Nyquist bin (even ``n``) keeps only the real part
+``|xi|**alpha * cos(pi*alpha/2)`` so the symbol stays Hermitian. The alpha-derivative is
+:math:`\partial_\alpha K = K\log(i\xi)` (weyl, product rule over several axes) and
+:math:`-|\xi|^\alpha\log|\xi|` (riesz), ``0`` at the zero mode. ``log(0)`` is never evaluated:
+the zero mode is masked, not clamped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from . import _validate
+
+__all__ = ["symbol", "wavenumbers"]
+
+_HALF_PI = 0.5 * np.pi
+# Symbols up to this many entries are cached for scalar orders (fixed-alpha loops, small n).
+_CACHE_MAX_SIZE = 1 << 16
+
+
+def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
+    r"""Angular wavenumbers of a periodic grid, :math:`\xi = 2\pi\,\mathrm{fftfreq}(n, dx)`.
+
+    Parameters
+    ----------
+    n : int
+        Number of grid points.
+    dx : float, optional
+        Grid spacing.
+    real : bool, optional
+        If True, return the ``rfftfreq`` half grid (``n//2 + 1`` entries).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 wavenumbers in NumPy's FFT ordering.
+    """
+    freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
+    return 2.0 * np.pi * freq
+
+
+_COS_QUARTER = np.array([1.0, 0.0, -1.0, 0.0])
+_SIN_QUARTER = np.array([0.0, 1.0, 0.0, -1.0])
+
+
+def _cos_sin_half_pi(alpha):
+    """``cos(pi*alpha/2)`` and ``sin(pi*alpha/2)``, exact for integer alpha.
+
+    Exactness matters: integer orders must give the classical derivative's symbol
+    ``(i*xi)**alpha`` with no round-off in the phase (``cos(pi/2)`` is 6e-17, not 0).
+    """
+    r = np.mod(alpha, 4.0)  # exact in floating point
+    whole = r == np.floor(r)
+    idx = np.where(whole, r, 0.0).astype(np.intp)
+    c = np.where(whole, _COS_QUARTER[idx], np.cos(_HALF_PI * r))
+    s = np.where(whole, _SIN_QUARTER[idx], np.sin(_HALF_PI * r))
+    return c, s
+
+
+def _weyl_1d(xi, nyquist, alpha, want_dk):
+    """Return (K, dK or None) of the 1-D weyl symbol on wavenumbers ``xi``."""
+    zero = xi == 0
+    base = np.where(zero, 1.0, np.abs(xi))  # masked: log/pow never see 0
+    log_base = np.log(base)
+    mag = base**alpha
+    cos_half, sin_half = _cos_sin_half_pi(alpha)
+    sign = np.sign(xi)
+    phase = np.where(nyquist, cos_half + 0j, cos_half + 1j * sign * sin_half)
+    k = mag * phase
+    k = np.where(zero, np.where(np.equal(alpha, 0), 1.0 + 0j, 0j), k)
+    if not want_dk:
+        return k, None
+    nyq_dk = mag * (log_base * cos_half - _HALF_PI * sin_half)
+    dk = np.where(nyquist, nyq_dk + 0j, k * (log_base + 1j * _HALF_PI * sign))
+    return k, np.where(zero, 0j, dk)
+
+
+def _radial(r, alpha, sign, want_dk):
+    """Return (K, dK or None) of ``sign * |xi|**alpha`` (identity at alpha == 0)."""
+    zero = r == 0
+    base = np.where(zero, 1.0, r)
+    mag = base**alpha
+    identity = np.equal(alpha, 0)
+    k = np.where(identity, 1.0, sign * mag)
+    k = np.where(zero, np.where(identity, 1.0, 0.0), k)
+    if not want_dk:
+        return k, None
+    return k, np.where(zero, 0.0, sign * mag * np.log(base))
+
+
+def _grids(ndim, axes, ns, dxs, real):
+    """Yield (xi, nyquist mask) per transformed axis, shaped to broadcast over ``ndim`` dims."""
+    for j, (ax, n, dx) in enumerate(zip(axes, ns, dxs)):
+        half = real and j == len(axes) - 1
+        xi = wavenumbers(n, dx, real=half)
+        nyquist = np.zeros(xi.shape, dtype=bool)
+        if n % 2 == 0:
+            nyquist[n // 2] = True
+        shape = [1] * ndim
+        shape[ax] = xi.size
+        yield xi.reshape(shape), nyquist.reshape(shape)
+
+
+def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
+    want_dk = mode == "dalpha"
+    grids = list(_grids(ndim, axes, ns, dxs, real))
+    if kind == "weyl":
+        factors = [_weyl_1d(xi, nyq, alpha, want_dk) for xi, nyq in grids]
+        if not want_dk:
+            k = factors[0][0]
+            for kj, _ in factors[1:]:
+                k = k * kj
+            return np.conj(k) if mode == "adjoint" else k
+        # Product rule: d/da prod_j K_j = sum_j dK_j prod_{i != j} K_i.
+        dk = 0
+        for j, (_, dkj) in enumerate(factors):
+            term = dkj
+            for i, (ki, _) in enumerate(factors):
+                if i != j:
+                    term = term * ki
+            dk = dk + term
+        return dk
+    r2 = 0
+    for xi, _ in grids:
+        r2 = r2 + xi * xi
+    sign = -1.0 if kind == "riesz" else 1.0
+    k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)
+    return dk if want_dk else k  # real symbols are self-adjoint
+
+
+@lru_cache(maxsize=64)
+def _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode):
+    out = _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
+    out.flags.writeable = False
+    return out
+
+
+def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
+    """Symbol broadcastable against the spectrum of an ``ndim``-d array transformed on ``axes``.
+
+    Parameters
+    ----------
+    ndim : int
+        Number of dimensions of the array.
+    axes, ns, dxs : tuple
+        Transformed axes (non-negative), their lengths and grid spacings.
+    real : bool
+        True for the half (rfft) grid along the last of ``axes``.
+    alpha : float or numpy.ndarray
+        The order; an array has ``ndim`` dimensions with size 1 on ``axes``.
+    kind : {"weyl", "riesz", "laplacian"}
+        Symbol family.
+    mode : {"forward", "adjoint", "dalpha"}
+        ``K``, its adjoint ``conj(K)`` or ``dK/dalpha``.
+
+    Returns
+    -------
+    numpy.ndarray
+        complex128 (weyl) or float64 (riesz, laplacian) symbol; read-only when cached.
+    """
+    if isinstance(alpha, float) and np.prod(ns, dtype=np.int64) <= _CACHE_MAX_SIZE:
+        return _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode)
+    return _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
+
+
+def symbol(n, alpha, *, dx=1.0, kind="weyl", real=False):
+    r"""The Fourier symbol :math:`K_\alpha(\xi)` sampled on NumPy's FFT grid.
+
+    ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` when ``real``), and
+
+    * ``kind="weyl"``: :math:`K = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
+      with the Nyquist bin of even ``n`` equal to :math:`|\xi|^\alpha\cos(\pi\alpha/2)`;
+    * ``kind="riesz"``: :math:`K = -|\xi|^\alpha`;
+
+    ``K(0) = 0`` for ``alpha != 0``, and ``K = 1`` everywhere when ``alpha == 0``.
+
+    Parameters
+    ----------
+    n : int
+        Number of grid points (>= 1).
+    alpha : float or array_like
+        The order; an array gives one symbol per entry, shape ``alpha.shape + (m,)``.
+    dx : float, optional
+        Grid spacing.
+    kind : {"weyl", "riesz"}, optional
+        Symbol family.
+    real : bool, optional
+        Sample on the ``rfftfreq`` half grid (``m = n//2 + 1``) instead of ``fftfreq`` (``m = n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        complex128 symbol values.
+
+    Examples
+    --------
+    >>> import fracfft
+    >>> fracfft.symbol(4, 1.0).round(12)
+    array([0.+0.j        , 0.+1.57079633j, 0.+0.j        , 0.-1.57079633j])
+    """
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"n must be a positive integer; got {n}")
+    kind = _validate.normalize_kind(kind)
+    (dx,) = _validate.normalize_dx(dx, 1)
+    a = np.asarray(alpha, dtype=np.float64) if np.ndim(alpha) else alpha
+    if np.ndim(a):
+        if not np.all(np.isfinite(a)):
+            raise ValueError("alpha must be finite")
+        a = a[..., None]
+        ndim = a.ndim
+    else:
+        a = _validate.normalize_alpha(a, (n,), ())
+        ndim = 1
+    k = _build(ndim, (ndim - 1,), (n,), (dx,), bool(real), a, kind, "forward")
+    return np.broadcast_to(k, np.broadcast_shapes(k.shape, np.shape(a))).astype(np.complex128)

@@ -107,7 +107,7 @@ def inverse(plan: Plan, spec):
 
 
 def symbol(plan: Plan, mode: str):
-    """The plan's symbol for ``mode`` ("forward", "adjoint", "dalpha") in the spectrum's precision."""
+    """Return the symbol for ``mode`` ("forward", "adjoint", "dalpha") in spectral precision."""
     k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
                     plan.alpha, plan.kind, mode)
     if plan.spectral_dtype == np.complex64:
@@ -118,7 +118,9 @@ def symbol(plan: Plan, mode: str):
 def multiply(plan: Plan, spec, k):
     """``spec *= k`` in place (``spec`` is always the core's private buffer)."""
     if not plan.device:
-        np.multiply(spec, k, out=spec)
+        # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.multiply(spec, k, out=spec)
         return spec
     from .fft.manual import _cuda
 
@@ -152,7 +154,9 @@ def _reduce_product(a, b_conj, shape):
 
 
 def vjp(plan: Plan, g, spectrum_x=None, *, need_x=True, need_alpha=True):
-    r"""Gradients of :math:`L` given :math:`g = \partial L/\partial\bar y` for :math:`y = D^\alpha x`.
+    r"""Return the gradients of a real loss :math:`L` through :math:`y = D^\alpha x`.
+
+    ``g`` is :math:`\partial L/\partial\bar y` (torch's convention for the incoming gradient).
 
     With :math:`G = \mathcal F g` and :math:`X = \mathcal F x` (``spectrum_x``, the output of
     :func:`forward`):

@@ -52,7 +52,9 @@ def compute_dtype(dtype, name: str = "x") -> np.dtype:
         return np.dtype(np.float64)
     if dtype.kind == "c":
         return np.dtype(np.complex128)
-    raise TypeError(f"{name} must have a numeric dtype (bool, integer, float or complex); got {dtype}")
+    raise TypeError(
+        f"{name} must have a numeric dtype (bool, integer, float or complex); got {dtype}"
+    )
 
 
 def as_float_array(x, name: str = "x") -> np.ndarray:

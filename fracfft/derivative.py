@@ -68,11 +68,13 @@ def derivative(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend
     :math:`K_\alpha(\xi) = -|\xi|^\alpha`, so :math:`D^\alpha \sin(kt) = -k^\alpha\sin(kt)`.
     The mean is removed for ``alpha != 0``; ``alpha == 0`` is the identity.
     {parameters}
+
     Returns
     -------
     numpy.ndarray
         A new array with the shape of ``x``.
     {raises}
+
     Examples
     --------
     >>> import numpy as np, fracfft
@@ -94,6 +96,7 @@ def derivative_adjoint(g, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto",
     :math:`\langle u, v\rangle = \sum u\bar v`. Weyl: :math:`\bar K = (-i\xi)^\alpha`; riesz is
     self-adjoint. This is the gradient of :math:`D^\alpha` with respect to its input.
     {parameters}
+
     Returns
     -------
     numpy.ndarray
@@ -114,11 +117,13 @@ def derivative_dalpha(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", 
     product rule over several axes; the Nyquist bin the derivative of its real symbol) and
     :math:`-|\xi|^\alpha\log|\xi|` (riesz), ``0`` at the zero mode. No finite differences.
     {parameters}
+
     Returns
     -------
     numpy.ndarray
         A new array with the shape of ``x``.
     {raises}
+
     Examples
     --------
     >>> import numpy as np, fracfft

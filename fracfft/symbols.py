@@ -176,11 +176,12 @@ def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
 
 
 def symbol(n, alpha, *, dx=1.0, kind="weyl", real=False):
-    r"""The Fourier symbol :math:`K_\alpha(\xi)` sampled on NumPy's FFT grid.
+    r"""Return the Fourier symbol :math:`K_\alpha(\xi)` sampled on NumPy's FFT grid.
 
     ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` when ``real``), and
 
-    * ``kind="weyl"``: :math:`K = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
+    * ``kind="weyl"``:
+      :math:`K = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
       with the Nyquist bin of even ``n`` equal to :math:`|\xi|^\alpha\cos(\pi\alpha/2)`;
     * ``kind="riesz"``: :math:`K = -|\xi|^\alpha`;
 

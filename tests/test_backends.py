@@ -29,11 +29,19 @@ def _mkl_error(*args, **kwargs):
     raise RuntimeError("MKL FFT error: Intel MKL DFTI ERROR: Inconsistent configuration")
 
 
+SCIPY_NAMES = ("fft", "ifft", "rfft", "irfft", "fftn", "ifftn", "rfftn", "irfftn")
+
+
+def break_scipy(monkeypatch, error=_mkl_error):
+    """Make every scipy.fft entry point raise, as a broken MKL/pocketfft install would."""
+    for name in SCIPY_NAMES:
+        monkeypatch.setattr(scipy.fft, name, error)
+
+
 def test_auto_moves_on_with_one_warning_and_the_same_result(monkeypatch, rng):
     x = rng.standard_normal((2, 32))
     expected = fracfft.derivative(x, 0.5)
-    for name in ("rfftn", "irfftn", "fftn", "ifftn"):
-        monkeypatch.setattr(scipy.fft, name, _mkl_error)
+    break_scipy(monkeypatch)
     with pytest.warns(RuntimeWarning, match=r"'scipy'.*RuntimeError.*MKL FFT error") as record:
         y = fracfft.derivative(x, 0.5)
     assert len(record) == 1
@@ -51,21 +59,21 @@ def test_auto_moves_on_with_one_warning_and_the_same_result(monkeypatch, rng):
 
 def test_a_new_exception_type_warns_again(monkeypatch, rng):
     x = rng.standard_normal(16)
-    monkeypatch.setattr(scipy.fft, "rfftn", _mkl_error)
+    break_scipy(monkeypatch)
     with pytest.warns(RuntimeWarning, match="RuntimeError"):
         fracfft.derivative(x, 0.5)
 
     def memory_error(*args, **kwargs):
         raise MemoryError("out of memory")
 
-    monkeypatch.setattr(scipy.fft, "rfftn", memory_error)
+    break_scipy(monkeypatch, memory_error)
     with pytest.warns(RuntimeWarning, match="MemoryError"):
         fracfft.derivative(x, 0.5)
 
 
 def test_every_backend_failing_raises(monkeypatch):
     monkeypatch.setattr(_registry, "HOST_CHAIN", ("scipy", "numpy"))
-    monkeypatch.setattr(scipy.fft, "rfftn", _mkl_error)
+    break_scipy(monkeypatch)
     monkeypatch.setattr(np.fft, "rfftn", _mkl_error)
     with pytest.warns(RuntimeWarning), pytest.raises(RuntimeError, match="every FFT backend"):
         fracfft.derivative(np.ones(8), 0.5)

@@ -37,18 +37,26 @@ class ScipyLikeAdapter:
                 self._setup(fft)
             self._fft = fft
 
+    def _call(self, one_d, n_d, a, s, axes, norm, workers):
+        # The 1-D entry points skip the n-D argument handling: it dominates small transforms.
+        if len(axes) == 1:
+            n = None if s is None else s[0]
+            return getattr(self._fft, one_d)(a, n=n, axis=axes[0], norm=norm, workers=workers)
+        return getattr(self._fft, n_d)(a, s=s, axes=axes, norm=norm, workers=workers)
+
     def c2c(self, a, s, axes, forward, norm, workers):
         """Complex FFT over ``axes`` (``fftn`` / ``ifftn``)."""
-        fn = self._fft.fftn if forward else self._fft.ifftn
-        return fn(a, s=s, axes=axes, norm=norm, workers=workers)
+        if forward:
+            return self._call("fft", "fftn", a, s, axes, norm, workers)
+        return self._call("ifft", "ifftn", a, s, axes, norm, workers)
 
     def r2c(self, a, s, axes, norm, workers):
         """Real-input FFT, the last of ``axes`` halved (``rfftn``)."""
-        return self._fft.rfftn(a, s=s, axes=axes, norm=norm, workers=workers)
+        return self._call("rfft", "rfftn", a, s, axes, norm, workers)
 
     def c2r(self, a, s, axes, norm, workers):
         """Inverse of :meth:`r2c` (``irfftn``)."""
-        return self._fft.irfftn(a, s=s, axes=axes, norm=norm, workers=workers)
+        return self._call("irfft", "irfftn", a, s, axes, norm, workers)
 
 
 def _enable_fftw_cache(_):

@@ -98,12 +98,14 @@ def inverse(plan: Plan, spec):
                   backend=plan.backend)
     if not plan.real_input:
         return out
-    if plan.device:
-        from .fft.manual._cuda import real_part
-
-        return real_part(out)
     # The symbol is Hermitian, so the imaginary part is round-off by construction.
-    return np.ascontiguousarray(out.real)
+    if not plan.device:
+        return np.ascontiguousarray(out.real)
+    if _is_cupy(out):
+        return out.real.copy()
+    from .fft.manual._cuda import real_part
+
+    return real_part(out)
 
 
 def symbol(plan: Plan, mode: str):
@@ -122,10 +124,22 @@ def multiply(plan: Plan, spec, k):
         with np.errstate(invalid="ignore", over="ignore"):
             np.multiply(spec, k, out=spec)
         return spec
+    k = np.ascontiguousarray(k)  # small: the grid of the transformed axes, times alpha's shape
+    if _is_cupy(spec):
+        import cupy
+
+        spec *= cupy.asarray(k)
+        return spec
+    from numba import cuda
+
     from .fft.manual import _cuda
 
-    _cuda.multiply_inplace(spec, _cuda.to_device_like(spec, np.ascontiguousarray(k)))
+    _cuda.multiply_inplace(spec, cuda.to_device(k))
     return spec
+
+
+def _is_cupy(a) -> bool:
+    return type(a).__module__.startswith("cupy")
 
 
 def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None, workers=None,

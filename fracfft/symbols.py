@@ -69,22 +69,45 @@ def _cos_sin_half_pi(alpha):
     return c, s
 
 
-def _weyl_1d(xi, nyquist, alpha, want_dk):
-    """Return (K, dK or None) of the 1-D weyl symbol on wavenumbers ``xi``."""
-    zero = xi == 0
-    base = np.where(zero, 1.0, np.abs(xi))  # masked: log/pow never see 0
-    log_base = np.log(base)
-    mag = base**alpha
-    cos_half, sin_half = _cos_sin_half_pi(alpha)
-    sign = np.sign(xi)
-    phase = np.where(nyquist, cos_half + 0j, cos_half + 1j * sign * sin_half)
-    k = mag * phase
-    k = np.where(zero, np.where(np.equal(alpha, 0), 1.0 + 0j, 0j), k)
+def _weyl_1d(xi, ax, ndim, nyq, alpha, want_dk):
+    """Return (K, dK or None) of the 1-D weyl symbol on wavenumbers ``xi`` along axis ``ax``.
+
+    ``nyq`` is the index of the Nyquist bin (even n), else None.
+
+    Written with real and imaginary parts apart: on large grids the symbol costs a few passes
+    over memory, not a chain of complex temporaries.
+    """
+    n_bins = xi.size
+    shape = [1] * ndim
+    shape[ax] = n_bins
+    base = np.abs(xi)
+    base[0] = 1.0  # xi[0] == 0: masked, so pow and log never see 0
+    log_base = np.log(base).reshape(shape)
+    sign = np.sign(xi).reshape(shape)
+    mag = base.reshape(shape) ** alpha
+    c, s = _cos_sin_half_pi(alpha)
+    k = np.empty(np.broadcast_shapes(mag.shape, np.shape(c)), dtype=np.complex128)
+    np.multiply(mag, c, out=k.real)
+    np.multiply(mag, s * sign, out=k.imag)
+
+    def at(i):
+        return (slice(None),) * ax + (slice(i, i + 1),)
+
+    # Nyquist bin (even n): the real part of the principal value keeps K Hermitian.
+    if nyq is not None:
+        k.imag[at(nyq)] = 0.0
+    k[at(0)] = np.where(np.equal(alpha, 0), 1.0, 0.0)
     if not want_dk:
         return k, None
-    nyq_dk = mag * (log_base * cos_half - _HALF_PI * sin_half)
-    dk = np.where(nyquist, nyq_dk + 0j, k * (log_base + 1j * _HALF_PI * sign))
-    return k, np.where(zero, 0j, dk)
+    # dK = K * (log|xi| + i sign pi/2), split into parts.
+    dk = np.empty_like(k)
+    half_pi_sign = _HALF_PI * sign
+    dk.real = k.real * log_base - k.imag * half_pi_sign
+    dk.imag = k.imag * log_base + k.real * half_pi_sign
+    if nyq is not None:
+        dk[at(nyq)] = mag[at(nyq)] * (log_base[at(nyq)] * c - _HALF_PI * s)
+    dk[at(0)] = 0.0
+    return k, dk
 
 
 def _radial(r, alpha, sign, want_dk):
@@ -100,24 +123,19 @@ def _radial(r, alpha, sign, want_dk):
     return k, np.where(zero, 0.0, sign * mag * np.log(base))
 
 
-def _grids(ndim, axes, ns, dxs, real):
-    """Yield (xi, nyquist mask) per transformed axis, shaped to broadcast over ``ndim`` dims."""
+def _grids(axes, ns, dxs, real):
+    """Yield (axis, 1-D wavenumbers, Nyquist index or None) per transformed axis."""
     for j, (ax, n, dx) in enumerate(zip(axes, ns, dxs)):
         half = real and j == len(axes) - 1
-        xi = wavenumbers(n, dx, real=half)
-        nyquist = np.zeros(xi.shape, dtype=bool)
-        if n % 2 == 0:
-            nyquist[n // 2] = True
-        shape = [1] * ndim
-        shape[ax] = xi.size
-        yield xi.reshape(shape), nyquist.reshape(shape)
+        # Both grids hold the Nyquist bin of even n at index n//2 (rfft: the last one).
+        yield ax, wavenumbers(n, dx, real=half), (n // 2 if n % 2 == 0 else None)
 
 
 def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
     want_dk = mode == "dalpha"
-    grids = list(_grids(ndim, axes, ns, dxs, real))
+    grids = list(_grids(axes, ns, dxs, real))
     if kind == "weyl":
-        factors = [_weyl_1d(xi, nyq, alpha, want_dk) for xi, nyq in grids]
+        factors = [_weyl_1d(xi, ax, ndim, nyq, alpha, want_dk) for ax, xi, nyq in grids]
         if not want_dk:
             k = factors[0][0]
             for kj, _ in factors[1:]:
@@ -133,8 +151,10 @@ def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
             dk = dk + term
         return dk
     r2 = 0
-    for xi, _ in grids:
-        r2 = r2 + xi * xi
+    for ax, xi, _ in grids:
+        shape = [1] * ndim
+        shape[ax] = xi.size
+        r2 = r2 + (xi * xi).reshape(shape)
     sign = -1.0 if kind == "riesz" else 1.0
     k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)
     return dk if want_dk else k  # real symbols are self-adjoint

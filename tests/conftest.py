@@ -18,9 +18,14 @@ def _fresh_backend_state(monkeypatch):
 
 
 def host_backends():
-    """Backends whose library is importable here (the manual one once numba kernels exist)."""
+    """Backends whose library is importable here.
+
+    pyFFTW is loaded before mkl_fft on purpose: MKL exports FFTW3-compatible symbols, and once
+    it is loaded a pyFFTW loaded after it plans through MKL's wrappers, which return NULL plans
+    for some layouts (a known clash of the two libraries in one process, see the docs).
+    """
     names = []
-    for name in ("scipy", "numpy", "manual", "mkl", "fftw"):
+    for name in ("scipy", "numpy", "manual", "fftw", "mkl"):
         try:
             _registry.load_backend(name)
         except ImportError:

@@ -31,8 +31,13 @@ _FLOAT_FOR = {
 
 
 def is_device_array(a) -> bool:
-    """Return True for GPU arrays (numba.cuda / CuPy) exposing ``__cuda_array_interface__``."""
-    return not isinstance(a, np.ndarray) and hasattr(a, "__cuda_array_interface__")
+    """Return True for GPU arrays: numba.cuda, CuPy, anything with ``__cuda_array_interface__``.
+
+    numba's CUDA simulator marks its stand-in device arrays with ``__cuda_ndarray__`` instead.
+    """
+    if isinstance(a, np.ndarray):
+        return False
+    return hasattr(a, "__cuda_array_interface__") or getattr(a, "__cuda_ndarray__", False) is True
 
 
 def compute_dtype(dtype, name: str = "x") -> np.dtype:

@@ -1,0 +1,137 @@
+"""Manual (Numba) FFT vs scipy.fft, measured in the same run.
+
+    python benchmarks/bench_manual_fft.py [--quick]
+
+Prints medians and ratios (manual / scipy, lower is better; targets from the design brief:
+<= 1.5 for powers of two, <= 2 for smooth composites and Bluestein primes), the batched
+transform on the same thread count, first-call times with a warm and a cold Numba cache, and
+the fused symbol kernel against NumPy's ``spec *= K``.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import scipy.fft
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from fracfft.fft import _manual  # noqa: E402
+
+
+def median_time(fn, budget=0.5, min_rep=5, max_rep=200):
+    fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_rep or (time.perf_counter() - start < budget and len(times) < max_rep):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def row(label, manual, ref, target):
+    ratio = manual / ref
+    flag = "ok" if ratio <= target else f"MISSED (target <= {target})"
+    print(f"{label:>22} {manual * 1e3:11.3f} {ref * 1e3:11.3f} {ratio:7.2f}  {flag}")
+
+
+def header(title):
+    print(f"\n{title}\n{'case':>22} {'manual ms':>11} {'scipy ms':>11} {'ratio':>7}")
+
+
+FIRST_CALL = """
+import time, numpy as np
+t = time.perf_counter()
+from fracfft.fft import _manual
+x = np.random.default_rng(0).standard_normal((4, 256))
+X = _manual.r2c(x, None, (1,), "backward", 1)
+from fracfft.fft.manual import multiply_symbol
+multiply_symbol(X, np.array([0.5]), 256, 1.0, 0, 0, True, 1)
+_manual.c2r(X, (256,), (1,), "backward", 1)
+_manual.c2c(X, None, (1,), True, "backward", 1)
+print(time.perf_counter() - t)
+"""
+
+
+def first_call(env):
+    out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    _manual.load()
+    budget = 0.2 if args.quick else 1.0
+
+    header("complex FFT, one transform, workers=1")
+    exps = (10, 14, 18, 20) if args.quick else range(10, 23)
+    for e in exps:
+        n = 2**e
+        x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        m = median_time(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1), budget)
+        s = median_time(lambda x=x: scipy.fft.fft(x, workers=1), budget)
+        row(f"2^{e}", m, s, 1.5)
+    for n, kind in [(1000, "smooth"), (100000, "smooth"), (1009, "prime"), (65537, "prime")]:
+        x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        m = median_time(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1), budget)
+        s = median_time(lambda x=x: scipy.fft.fft(x, workers=1), budget)
+        row(f"{n} ({kind})", m, s, 2.0)
+
+    workers = os.cpu_count() or 1
+    header(f"batched (64, 65536), workers={workers} for both")
+    x = rng.standard_normal((64, 65536)) + 1j * rng.standard_normal((64, 65536))
+    m = median_time(lambda: _manual.c2c(x, None, (1,), True, "backward", workers), budget)
+    s = median_time(lambda: scipy.fft.fft(x, workers=workers), budget)
+    row("c2c (64, 65536)", m, s, 1.5)
+    r = rng.standard_normal((64, 65536))
+    m = median_time(lambda: _manual.r2c(r, None, (1,), "backward", workers), budget)
+    s = median_time(lambda: scipy.fft.rfft(r, workers=workers), budget)
+    row("r2c (64, 65536)", m, s, 1.5)
+
+    print("\nfirst call (import + r2c + symbol + c2r + c2c, fresh interpreter)")
+    env = dict(os.environ)
+    first_call(env)  # make sure the in-tree cache is populated
+    warm = first_call(env)
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = first_call(dict(env, NUMBA_CACHE_DIR=tmp))
+    print(f"  warm cache {warm:7.2f} s   cold cache {cold:7.2f} s")
+
+    from fracfft.fft.manual import multiply_symbol
+
+    print(f"\nsymbol kernel vs NumPy spec *= K (weyl, alpha=0.7), workers={workers}")
+    print(f"{'case':>22} {'kernel ms':>11} {'numpy ms':>11} {'ratio':>7}")
+    for rows, n in [(64, 65537), (1, 2**20)]:
+        m = n
+        spec = rng.standard_normal((rows, m)) + 1j * rng.standard_normal((rows, m))
+        alpha = np.array([0.7])
+
+        def numpy_way(spec=spec, n=n):
+            xi = 2 * np.pi * np.fft.fftfreq(n, 1.0)
+            a = np.abs(xi)
+            k = np.zeros(n, complex)
+            nz = a > 0
+            k[nz] = a[nz] ** 0.7 * np.exp(1j * np.sign(xi[nz]) * np.pi * 0.35)
+            if n % 2 == 0:
+                k[n // 2] = a[n // 2] ** 0.7 * np.cos(np.pi * 0.35)
+            spec *= k
+
+        def kernel_way(spec=spec, n=n, alpha=alpha):
+            multiply_symbol(spec, alpha, n, 1.0, 0, 0, False, workers)
+
+        t_k = median_time(kernel_way, budget)
+        t_n = median_time(numpy_way, budget)
+        print(f"{f'({rows}, {n})':>22} {t_k * 1e3:11.3f} {t_n * 1e3:11.3f} {t_k / t_n:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Adapter of the "manual" backend: fracfft's own Numba FFT (:mod:`fracfft.fft.manual`).
+
+``c2c / r2c / c2r`` have the semantics of ``scipy.fft.fftn / ifftn / rfftn / irfftn``. Host
+arrays run the CPU kernels: each transformed axis is moved last into a C-contiguous work
+array, its rows transformed (in parallel over ``workers`` threads), and the axis moved back.
+Device arrays (``__cuda_array_interface__``) go to :mod:`fracfft.fft.manual._cuda`.
+Importing this module imports neither Numba nor a kernel; :func:`load` does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+NAME = "manual"
+EXTRA = None  # numba is a core dependency
+
+_K = None  # (complex kernels, plans, launch) once loaded
+_R = None  # real kernels, compiled on the first real transform
+
+
+def load() -> None:
+    """Import Numba and compile (or load from Numba's cache) the complex CPU kernels.
+
+    The real-transform kernels are compiled on the first ``r2c`` / ``c2r`` call.
+
+    Raises
+    ------
+    ImportError
+        When Numba is not installed.
+    """
+    global _K
+    if _K is None:
+        from .manual import _kernels, _plans
+        from .manual._jit import launch
+
+        _K = (_kernels, _plans, launch)
+
+
+def _load_real():
+    global _R
+    load()
+    if _R is None:
+        from .manual import _real
+
+        _R = _real
+    return _R
+
+
+def _is_device(a):
+    return not isinstance(a, np.ndarray) and hasattr(a, "__cuda_array_interface__")
+
+
+def _scale(norm, n, forward):
+    if norm == "ortho":
+        return 1.0 / math.sqrt(n)
+    if (norm == "forward") == forward:
+        return 1.0 / n
+    return 1.0
+
+
+def _complex_of(dtype):
+    return np.dtype(np.complex64 if dtype in (np.float32, np.complex64) else np.complex128)
+
+
+def _rows(x, ax, dtype):
+    """Axis ``ax`` of ``x`` moved last, as a writeable C-contiguous (rows, m) array."""
+    xm = np.moveaxis(x, ax, -1)
+    lead = xm.shape[:-1]
+    rows = math.prod(lead)
+    inp = np.ascontiguousarray(xm, dtype=dtype).reshape(rows, xm.shape[-1])
+    if not inp.flags.writeable:  # kernels take mutable arrays; never write to the caller's
+        inp = inp.copy()
+    return inp, lead, rows
+
+
+def _check_length(n):
+    if n < 1:
+        raise ValueError(f"invalid number of data points ({n}) specified")
+
+
+def _c2c_axis(x, n, ax, forward, norm, workers, dtype):
+    kernels, plans, launch = _K
+    _check_length(n)
+    inp, lead, rows = _rows(x, ax, dtype)
+    out = np.empty((rows, n), dtype)
+    if rows:
+        plan = plans.c2c_plan(n, dtype)
+        args = (inp, out, forward, _scale(norm, n, forward)) + plan
+        launch(kernels.c2c_rows, args, rows, workers)
+    return np.moveaxis(out.reshape(lead + (n,)), -1, ax)
+
+
+def _c2c_axes(x, s, axes, forward, norm, workers, dtype):
+    for ax, n in zip(reversed(axes), reversed(s)):
+        x = _c2c_axis(x, n, ax, forward, norm, workers, dtype)
+    return x
+
+
+def _result(x, a):
+    # Always a new C-contiguous array, never the input or a view of it.
+    if x is a or not x.flags.c_contiguous:
+        return np.array(x, order="C", copy=True)
+    return x
+
+
+def c2c(a, s, axes, forward, norm, workers):
+    """Complex FFT over ``axes``, as ``scipy.fft.fftn`` (``forward``) or ``ifftn``.
+
+    Parameters
+    ----------
+    a : ndarray or device array
+        complex64 or complex128 input; never modified.
+    s : tuple of int or None
+        Output lengths along ``axes`` (zero padding / cropping); None keeps the input's.
+    axes : tuple of int
+        Distinct non-negative axes.
+    forward : bool
+        Direction.
+    norm : {"backward", "ortho", "forward"}
+        Normalisation.
+    workers : int
+        Threads for batches of rows (at least 1).
+
+    Returns
+    -------
+    ndarray
+        New C-contiguous array of ``a``'s dtype.
+    """
+    if _is_device(a):
+        from .manual import _cuda
+
+        return _cuda.c2c(a, s, axes, forward, norm, threads_per_block=None)
+    load()
+    if s is None:
+        s = tuple(a.shape[ax] for ax in axes)
+    dtype = _complex_of(a.dtype)
+    return _result(_c2c_axes(a, s, axes, forward, norm, workers, dtype), a)
+
+
+def r2c(a, s, axes, norm, workers):
+    """Real-input FFT over ``axes``, the last one halved, as ``scipy.fft.rfftn``.
+
+    Parameters
+    ----------
+    a : ndarray or device array
+        float32 or float64 input; never modified.
+    s : tuple of int or None
+        Real lengths along ``axes`` (zero padding / cropping).
+    axes : tuple of int
+        Distinct non-negative axes; the last one gets ``s[-1]//2 + 1`` bins.
+    norm : {"backward", "ortho", "forward"}
+        Normalisation.
+    workers : int
+        Threads for batches of rows.
+
+    Returns
+    -------
+    ndarray
+        New C-contiguous complex64 (float32 input) or complex128 array.
+    """
+    if _is_device(a):
+        from .manual import _cuda
+
+        return _cuda.r2c(a, s, axes, norm, threads_per_block=None)
+    real = _load_real()
+    _, plans, launch = _K
+    if s is None:
+        s = tuple(a.shape[ax] for ax in axes)
+    rdtype = np.dtype(np.float32 if a.dtype == np.float32 else np.float64)
+    dtype = _complex_of(rdtype)
+    ax, n = axes[-1], s[-1]
+    _check_length(n)
+    inp, lead, rows = _rows(a, ax, rdtype)
+    out = np.empty((rows, n // 2 + 1), dtype)
+    if rows:
+        radices, tw, chirp, filt, post, _ = plans.real_plan(n, dtype)
+        args = (inp, out, _scale(norm, n, True), radices, tw, chirp, filt, post)
+        launch(real.r2c_rows, args, rows, workers)
+    x = np.moveaxis(out.reshape(lead + (n // 2 + 1,)), -1, ax)
+    return _result(_c2c_axes(x, s[:-1], axes[:-1], True, norm, workers, dtype), a)
+
+
+def c2r(a, s, axes, norm, workers):
+    """Inverse of :func:`r2c`, as ``scipy.fft.irfftn``.
+
+    Parameters
+    ----------
+    a : ndarray or device array
+        complex64 or complex128 half spectrum; never modified.
+    s : tuple of int or None
+        Real output lengths along ``axes``; None: the input's, and ``2*(m - 1)`` for the last.
+    axes : tuple of int
+        Distinct non-negative axes; the last one holds the half spectrum.
+    norm : {"backward", "ortho", "forward"}
+        Normalisation.
+    workers : int
+        Threads for batches of rows.
+
+    Returns
+    -------
+    ndarray
+        New C-contiguous float32 (complex64 input) or float64 array.
+    """
+    if _is_device(a):
+        from .manual import _cuda
+
+        return _cuda.c2r(a, s, axes, norm, threads_per_block=None)
+    real = _load_real()
+    _, plans, launch = _K
+    if s is None:
+        s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
+    dtype = _complex_of(a.dtype)
+    rdtype = np.dtype(np.float32 if dtype == np.complex64 else np.float64)
+    x = _c2c_axes(a, s[:-1], axes[:-1], False, norm, workers, dtype)
+    ax, n = axes[-1], s[-1]
+    _check_length(n)
+    inp, lead, rows = _rows(x, ax, dtype)
+    out = np.empty((rows, n), rdtype)
+    if rows:
+        radices, tw, chirp, filt, _, pre = plans.real_plan(n, dtype)
+        args = (inp, out, _scale(norm, n, False), radices, tw, chirp, filt, pre)
+        launch(real.c2r_rows, args, rows, workers)
+    return _result(np.moveaxis(out.reshape(lead + (n,)), -1, ax), a)

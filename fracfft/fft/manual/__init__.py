@@ -1,0 +1,32 @@
+"""fracfft's own FFT, written with Numba ("manual" backend).
+
+Radix-4/2 Stockham passes for powers of two, mixed radix 3/5/7 for other smooth lengths,
+Bluestein's chirp-z algorithm for every other length, real transforms through the
+half-length complex transform, and ``numba.prange`` over batch rows. Device arrays go to
+numba.cuda kernels (:mod:`fracfft.fft.manual._cuda`).
+
+Importing this package imports neither Numba nor any kernel: the kernels are compiled (or
+loaded from Numba's cache) on first use. Public names, each loaded on first access:
+
+``c2c_1d(x, out, forward, scale)``
+    A plain serial Numba kernel (1-D complex DFT) for use inside the user's own
+    ``@numba.njit`` / ``prange`` code.
+``multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers)``
+    Fused in-place multiplication of spectra by the fractional-derivative symbol.
+"""
+
+from __future__ import annotations
+
+__all__ = ["c2c_1d", "multiply_symbol"]
+
+
+def __getattr__(name):
+    if name == "c2c_1d":
+        from ._user import c2c_1d
+
+        return c2c_1d
+    if name == "multiply_symbol":
+        from ._symbol import multiply_symbol
+
+        return multiply_symbol
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

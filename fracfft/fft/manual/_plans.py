@@ -1,0 +1,148 @@
+"""Plans of the manual FFT: radices, twiddles and Bluestein chirp filters, cached per length.
+
+A plan is computed once per ``(n, dtype)`` in float64 / complex128 (so complex64 transforms
+get correctly rounded twiddles) and cast to the working precision. The caches are bounded
+(``functools.lru_cache(maxsize=64)``): a process that sees many lengths keeps at most 64
+plans of each kind. Plan arrays are shared by every caller and must never be written to (they
+stay writeable only because the kernels' signatures take mutable arrays).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "real_plan", "roots"]
+
+#: Prime factors handled by the mixed-radix Stockham kernels; any other factor -> Bluestein.
+SMALL_PRIMES = (3, 5, 7)
+
+
+def roots(num, den):
+    """Return ``exp(-2j*pi*num/den)`` in complex128, accurate to about one ulp.
+
+    Parameters
+    ----------
+    num : array of int
+        Numerators, ``0 <= num < den``.
+    den : int
+        Denominator.
+
+    Returns
+    -------
+    ndarray
+        complex128 roots of unity.
+    """
+    # Exact integer reduction: angle = (pi/2) * (q + r/den) with 2r <= den after folding,
+    # so cos/sin only ever see arguments in [0, pi/4].
+    v = 4 * np.asarray(num, dtype=np.int64)
+    q = v // den
+    r = v - q * den
+    flip = 2 * r > den
+    a = (0.5 * np.pi) * (np.where(flip, den - r, r) / den)
+    c, s = np.cos(a), np.sin(a)
+    c, s = np.where(flip, s, c), np.where(flip, c, s)
+    q %= 4
+    cq = np.choose(q, [c, -s, -c, s])
+    sq = np.choose(q, [s, c, -s, -c])
+    return cq - 1j * sq
+
+
+def factor(n):
+    """Split ``n`` into Stockham radices.
+
+    Parameters
+    ----------
+    n : int
+        Length, at least 1.
+
+    Returns
+    -------
+    radices : ndarray of int64
+        Radix-4 passes, at most one radix 2, then 3, 5, 7.
+    rest : int
+        The part of ``n`` with other prime factors (1 when ``n`` is smooth).
+    """
+    rad = []
+    while n % 4 == 0:
+        rad.append(4)
+        n //= 4
+    if n % 2 == 0:
+        rad.append(2)
+        n //= 2
+    for p in SMALL_PRIMES:
+        while n % p == 0:
+            rad.append(p)
+            n //= p
+    return np.array(rad, dtype=np.int64), n
+
+
+@functools.lru_cache(maxsize=64)
+def c2c_plan(n, dtype):
+    """Plan of a length-``n`` complex DFT in ``dtype``.
+
+    Parameters
+    ----------
+    n : int
+        Transform length, at least 1.
+    dtype : numpy.dtype
+        ``complex64`` or ``complex128``.
+
+    Returns
+    -------
+    tuple
+        ``(radices, twiddles, chirp, filter)``. Smooth ``n``: twiddles ``exp(-2 pi i t/n)``,
+        chirp and filter empty. Otherwise Bluestein on ``M = 2**ceil(log2(2n - 1))``: radices
+        and twiddles of ``M``, ``chirp[j] = exp(-i pi j^2/n)`` and ``filter`` the length-``M``
+        DFT of the wrapped ``conj(chirp)``, divided by ``M``.
+    """
+    dtype = np.dtype(dtype)
+    radices, rest = factor(n)
+    empty = np.empty(0, dtype)
+    if rest == 1:
+        return radices, roots(np.arange(n), n).astype(dtype), empty, empty
+    size = 1 << (2 * n - 2).bit_length()  # smallest power of two >= 2n - 1
+    radices, _ = factor(size)
+    tw = roots(np.arange(size), size)
+    j = np.arange(n, dtype=np.int64)
+    chirp = roots((j * j) % (2 * n), 2 * n)
+    b = np.zeros((1, size), np.complex128)
+    b[0, :n] = chirp.conj()
+    b[0, size - n + 1:] = chirp[:0:-1].conj()
+    # The filter spectrum is always computed in complex128, by our own kernel.
+    from ._kernels import c2c_rows
+
+    filt = np.empty_like(b)
+    c2c_rows(b, filt, True, 1.0 / size, radices, tw, np.empty(0, np.complex128),
+             np.empty(0, np.complex128), 1)
+    return radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype)
+
+
+@functools.lru_cache(maxsize=64)
+def real_plan(n, dtype):
+    """Plan of a length-``n`` real DFT whose spectrum has complex ``dtype``.
+
+    Parameters
+    ----------
+    n : int
+        Real length, at least 1.
+    dtype : numpy.dtype
+        ``complex64`` or ``complex128``.
+
+    Returns
+    -------
+    tuple
+        The :func:`c2c_plan` of ``n // 2`` (even ``n``) or of ``n`` (odd ``n``), then
+        ``post`` and ``pre`` with ``post[k] = -i/2 w^k`` (forward split) and
+        ``pre[k] = i conj(w^k)`` (inverse merge), ``w = exp(-2 pi i/n)``, ``k = 0..n//2``
+        (both empty for odd ``n``).
+    """
+    dtype = np.dtype(dtype)
+    if n % 2:
+        empty = np.empty(0, dtype)
+        return c2c_plan(n, dtype) + (empty, empty)
+    w = roots(np.arange(n // 2 + 1), n)
+    post = (-0.5j * w).astype(dtype)
+    pre = (1j * w.conj()).astype(dtype)
+    return c2c_plan(n // 2, dtype) + (post, pre)

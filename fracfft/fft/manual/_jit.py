@@ -2,9 +2,10 @@
 
 Every CPU kernel of the manual FFT is compiled through :func:`kernel` with explicit
 signatures for single and double precision, built from :data:`PRECISIONS` by a signature
-maker ``make(real_type, complex_type)``. Explicit signatures compile (or load from the
-cache) when the kernel module is imported, which only happens on first use of the manual
-backend, never on ``import fracfft``.
+maker ``make(real_type, complex_type)``. Each precision is a dispatcher of its own with its
+one explicit signature, compiled (or loaded from the cache) on the first call in that
+precision: a float64 derivative never pays for the float32 kernels. Nothing compiles on
+``import fracfft``.
 
 ``cache=True`` is used where Numba can cache; where it cannot (no writable cache location:
 Numba 0.68 raises ``RuntimeError("cannot cache function ...: no locator available")`` when the
@@ -18,6 +19,7 @@ import contextlib
 import threading
 
 import numba
+import numpy as np
 from numba import types as nt
 
 __all__ = ["PRECISIONS", "helper", "kernel", "launch", "signatures"]
@@ -52,7 +54,50 @@ def _njit(func, sigs, parallel, cache):
     return numba.njit(sigs, cache=cache, parallel=parallel, **_OPTIONS)(func)
 
 
-def kernel(make=None, *, parallel=False, sigs=None):
+def _compile(func, sigs, parallel):
+    try:
+        return _njit(func, sigs, parallel, cache=True)
+    except (RuntimeError, OSError):
+        # No writable cache location (read-only install, read-only NUMBA_CACHE_DIR):
+        # compiling without a cache is slower to start but otherwise identical.
+        return _njit(func, sigs, parallel, cache=False)
+
+
+_SINGLE = (np.dtype(np.float32), np.dtype(np.complex64))
+
+
+class PerPrecisionKernel:
+    """A kernel compiled per precision on first use; called like the Numba dispatcher.
+
+    The precision is that of the first NumPy array argument. Distinct signatures keep the two
+    dispatchers' cache entries apart, so they share the function's cache file safely.
+    """
+
+    def __init__(self, func, sigs, parallel):
+        self.__wrapped__ = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+        self._sigs = sigs
+        self._parallel = parallel
+        self._dispatchers = [None] * len(sigs)
+        self._lock = threading.Lock()
+
+    def dispatcher(self, index):
+        """Return the Numba dispatcher of precision ``index`` (0 single, 1 double)."""
+        if self._dispatchers[index] is None:
+            with self._lock:
+                if self._dispatchers[index] is None:
+                    self._dispatchers[index] = _compile(
+                        self.__wrapped__, [self._sigs[index]], self._parallel
+                    )
+        return self._dispatchers[index]
+
+    def __call__(self, *args):
+        first = next(a for a in args if isinstance(a, np.ndarray))
+        return self.dispatcher(0 if first.dtype in _SINGLE else 1)(*args)
+
+
+def kernel(make=None, *, parallel=False, sigs=None, lazy=True):
     """Make a decorator compiling a cached, GIL-free Numba kernel with explicit signatures.
 
     Parameters
@@ -63,22 +108,23 @@ def kernel(make=None, *, parallel=False, sigs=None):
         Compile with ``parallel=True`` (``numba.prange`` loops run on threads).
     sigs : list, optional
         Explicit signature list, for kernels that are not per-precision.
+    lazy : bool, optional
+        With ``make``: compile each precision on its first call (a
+        :class:`PerPrecisionKernel`). False gives one eagerly compiled dispatcher, needed where
+        the kernel is called from other jitted code.
 
     Returns
     -------
     callable
-        Decorator turning a Python function into a Numba dispatcher.
+        Decorator turning a Python function into a kernel.
     """
     if make is not None:
         sigs = signatures(make)
 
     def decorate(func):
-        try:
-            return _njit(func, sigs, parallel, cache=True)
-        except (RuntimeError, OSError):
-            # No writable cache location (read-only install, read-only NUMBA_CACHE_DIR):
-            # compiling without a cache is slower to start but otherwise identical.
-            return _njit(func, sigs, parallel, cache=False)
+        if make is not None and lazy:
+            return PerPrecisionKernel(func, sigs, parallel)
+        return _compile(func, sigs, parallel)
 
     return decorate
 

@@ -56,7 +56,7 @@ def _smooth_radices(n):
     return rad[:k].copy(), n
 
 
-@kernel(lambda f, c: nt.void(c[:], c[:], nt.boolean, f))
+@kernel(lambda f, c: nt.void(c[:], c[:], nt.boolean, f), lazy=False)  # called from user njit
 def c2c_1d(x, out, forward, scale):
     """Complex DFT of a 1-D array; a plain serial kernel for the user's own Numba code.
 

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from .._validate import is_device_array
+
 NAME = "manual"
 EXTRA = None  # numba is a core dependency
 
@@ -48,8 +50,16 @@ def _load_real():
     return _R
 
 
-def _is_device(a):
-    return not isinstance(a, np.ndarray) and hasattr(a, "__cuda_array_interface__")
+def _on_device(op, a, *args):
+    """Run ``op`` of the numba.cuda kernels; a CuPy array in gives a CuPy array out."""
+    from .manual import _cuda
+
+    out = getattr(_cuda, op)(a, *args, threads_per_block=None)
+    if type(a).__module__.startswith("cupy"):
+        import cupy
+
+        return cupy.asarray(out)
+    return out
 
 
 def _scale(norm, n, forward):
@@ -128,10 +138,8 @@ def c2c(a, s, axes, forward, norm, workers):
     ndarray
         New C-contiguous array of ``a``'s dtype.
     """
-    if _is_device(a):
-        from .manual import _cuda
-
-        return _cuda.c2c(a, s, axes, forward, norm, threads_per_block=None)
+    if is_device_array(a):
+        return _on_device("c2c", a, s, axes, forward, norm)
     load()
     if s is None:
         s = tuple(a.shape[ax] for ax in axes)
@@ -160,10 +168,8 @@ def r2c(a, s, axes, norm, workers):
     ndarray
         New C-contiguous complex64 (float32 input) or complex128 array.
     """
-    if _is_device(a):
-        from .manual import _cuda
-
-        return _cuda.r2c(a, s, axes, norm, threads_per_block=None)
+    if is_device_array(a):
+        return _on_device("r2c", a, s, axes, norm)
     real = _load_real()
     _, plans, launch = _K
     if s is None:
@@ -203,10 +209,8 @@ def c2r(a, s, axes, norm, workers):
     ndarray
         New C-contiguous float32 (complex64 input) or float64 array.
     """
-    if _is_device(a):
-        from .manual import _cuda
-
-        return _cuda.c2r(a, s, axes, norm, threads_per_block=None)
+    if is_device_array(a):
+        return _on_device("c2r", a, s, axes, norm)
     real = _load_real()
     _, plans, launch = _K
     if s is None:

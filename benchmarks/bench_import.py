@@ -7,7 +7,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 
 
 def _time_import(stmt: str) -> float:

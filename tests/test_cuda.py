@@ -21,6 +21,9 @@ import textwrap
 import numpy as np
 import pytest
 
+# numba's built-in CUDA target is deprecated; the kernels target the numba-cuda package.
+pytest.importorskip("numba_cuda", reason="numba-cuda not installed (pip install fracfft[cuda])")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 

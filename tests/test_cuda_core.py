@@ -5,6 +5,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytest.importorskip("numba_cuda", reason="numba-cuda not installed (pip install fracfft[cuda])")
+
 SCRIPT = textwrap.dedent("""
     import warnings
     import numpy as np

@@ -5,6 +5,7 @@ import pytest
 import scipy.fft
 
 import fracfft
+
 from conftest import HOST_BACKENDS
 
 pytestmark = pytest.mark.skipif("manual" not in HOST_BACKENDS, reason="numba not installed")

@@ -1,0 +1,160 @@
+"""Benchmark fracfft.torch against a native torch.fft layer, forward + backward.
+
+Native reference: ``y = torch.fft.irfft(torch.fft.rfft(x) * k, n)`` with ``k = (i*xi)**alpha``
+built from a learnable alpha with torch ops inside autograd (same zero-mode and Nyquist rules),
+gradients for x and alpha by torch autograd. Both run with the same ``torch.set_num_threads``.
+
+Timing: median of repeated forward+backward calls with a fixed random incoming gradient
+(``y.backward(g)``) for x and alpha gradients; the variants run interleaved.
+
+Memory: peak resident-set rise (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) of one forward
++ backward of ``y.sum()``, measured in a fresh subprocess per variant after the input has been
+allocated and touched and the code path warmed up on one row of the same length (FFT plans
+are a one-time cost); reported as a multiple of the input's size. (tracemalloc would miss
+torch's allocations.) With ``y`` alive, the floor of this design is 3x: y, G = FFT(g) and the
+recomputed X = FFT(x) coexist during the alpha reduction.
+
+Usage::
+
+    python benchmarks/bench_torch.py            # full run
+    python benchmarks/bench_torch.py --quick    # fewer repeats, smaller memory case
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+
+import torch
+
+from fracfft.torch import SpectralFractionalDerivative
+
+
+def native_symbol(alpha: torch.Tensor, n: int, dtype=torch.float64) -> torch.Tensor:
+    """``(i*xi)**alpha`` on the rfft half grid as differentiable torch ops (SPEC §1 rules)."""
+    xi = 2 * math.pi * torch.fft.rfftfreq(n, dtype=dtype)
+    zero = xi == 0
+    nyq = torch.zeros_like(zero)
+    if n % 2 == 0:
+        nyq[-1] = True
+    log_abs = torch.log(torch.where(zero, torch.ones_like(xi), xi))
+    mag = torch.exp(alpha * log_abs)
+    half = 0.5 * math.pi * alpha
+    re = torch.where(zero, torch.zeros_like(xi), mag * torch.cos(half))
+    im = torch.where(zero | nyq, torch.zeros_like(xi), mag * torch.sin(half))
+    return torch.complex(re, im)
+
+
+def native(x, alpha):
+    n = x.shape[-1]
+    return torch.fft.irfft(torch.fft.rfft(x) * native_symbol(alpha, n, x.dtype), n)
+
+
+def ours(x, alpha):
+    return SpectralFractionalDerivative.apply(x, alpha, -1, "auto")
+
+
+def time_fb(variants, shape, threads, repeats, seed=0):
+    """Median seconds of forward+backward for each ``(fn, vary_alpha)`` variant.
+
+    Variants run interleaved, one call each per round, so that load from other processes on a
+    shared machine hits them alike and the ratios stay meaningful.
+    """
+    torch.set_num_threads(threads)
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, dtype=torch.float64, generator=gen).requires_grad_(True)
+    g = torch.randn(shape, dtype=torch.float64, generator=gen)
+    times = [[] for _ in variants]
+    for i in range(repeats + 2):
+        for j, (fn, vary_alpha) in enumerate(variants):
+            # vary_alpha: a training step changes alpha, so no symbol cache can serve
+            a0 = 0.7 + (1e-6 * i if vary_alpha else 0.0)
+            alpha = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
+            x.grad = None
+            t0 = time.perf_counter()
+            y = fn(x, alpha)
+            y.backward(g)
+            t1 = time.perf_counter()
+            del y
+            if i >= 2:  # warm-up: symbol caches, FFT plans
+                times[j].append(t1 - t0)
+    return [sorted(t)[len(t) // 2] for t in times]
+
+
+def _memory_child(which, rows, n):
+    import resource
+
+    torch.set_num_threads(1)
+    fn = ours if which == "fracfft" else native
+    alpha = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    # Warm up on one row of the same length: FFT plans / twiddle tables are a one-time cost.
+    small = torch.randn(1, n, dtype=torch.float64, requires_grad=True)
+    fn(small, alpha).sum().backward()
+    del small
+    x = torch.randn(rows, n, dtype=torch.float64).requires_grad_(True)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    y = fn(x, alpha)
+    y.sum().backward()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rise": (peak - base) * 1024 / x.nbytes}))
+
+
+def memory_ratio(which, rows, n):
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", which, str(rows), str(n)],
+        capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["rise"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short run")
+    parser.add_argument("--memory-child", nargs=3, metavar=("WHICH", "ROWS", "N"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        which, rows, n = args.memory_child
+        _memory_child(which, int(rows), int(n))
+        return
+
+    big_reps = 3 if args.quick else 7
+    cases = [((64, 65536), big_reps, 0.5), ((4096,), 50 if args.quick else 200, 0.5),
+             ((1 << 20,), big_reps, 0.5), ((32,), 200 if args.quick else 2000, 1.0)]
+    missed = []
+    print(f"torch {torch.__version__}; median forward+backward (x and alpha grads), float64")
+    print("(fracfft: alpha fixed across repeats, as in the native loop; 'alpha varies': a new")
+    print(" alpha every repeat, as in training, so the core's symbol cache cannot serve)")
+    print(f"{'shape':>14} {'thr':>3} {'fracfft':>11} {'native':>11} {'ratio':>6} {'target':>6}"
+          f" {'alpha varies':>12} {'ratio':>6}")
+    for shape, reps, target in cases:
+        for threads in (1, 2):
+            t_ours, t_nat, t_var = time_fb([(ours, False), (native, False), (ours, True)],
+                                           shape, threads, reps)
+            ratio, ratio_var = t_ours / t_nat, t_var / t_nat
+            flag = "" if max(ratio, ratio_var) <= target else "  MISSED"
+            if flag:
+                missed.append(f"time {shape} {threads} thr: {ratio:.2f}x / {ratio_var:.2f}x "
+                              f"> {target}x")
+            print(f"{str(shape):>14} {threads:>3} {t_ours * 1e3:9.3f}ms {t_nat * 1e3:9.3f}ms "
+                  f"{ratio:6.2f} {target:6.2f} {t_var * 1e3:10.3f}ms {ratio_var:6.2f}{flag}")
+
+    rows, n = (64, 1 << 20) if not args.quick else (16, 1 << 20)
+    print(f"\npeak RSS rise of forward+backward (y.sum()) for ({rows}, {n}) float64, "
+          "x input size = 1 (ru_maxrss delta, fresh process each, 1 thread)")
+    for which in ("fracfft", "native"):
+        r = memory_ratio(which, rows, n)
+        target = 3.0 if which == "fracfft" else None
+        flag = "  MISSED" if target is not None and r > target else ""
+        if flag:
+            missed.append(f"memory {which}: {r:.2f}x > {target}x")
+        print(f"{which:>8}: {r:5.2f}x input" + (f"  (target <= {target}x)" if target else "")
+              + flag)
+    print("\ntargets missed: " + ("; ".join(missed) if missed else "none"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,584 @@
+r"""PyTorch bridge: spectral fractional derivatives with manual adjoints and alpha-gradients.
+
+On a uniform periodic grid with angular wavenumbers :math:`\xi = 2\pi\,\mathrm{fftfreq}(n, dx)`,
+
+.. math:: y = D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],\qquad
+          K_\alpha = (i\xi)^\alpha \ \text{(weyl)},\quad K_\alpha = -|\xi|^\alpha\ \text{(riesz)},
+
+with the zero-mode and Nyquist rules of :mod:`fracfft.symbols`. The backward pass never
+differentiates an FFT graph: for an incoming gradient :math:`g` with :math:`G = \mathcal F g`,
+
+.. math:: \frac{\partial L}{\partial x} = \mathcal F^{-1}[\bar K_\alpha G], \qquad
+          \frac{\partial L}{\partial \alpha} = \mathrm{Re}\,\frac1N\sum_k
+          \partial_\alpha K_\alpha(\xi_k)\, X_k\, \bar G_k ,
+
+both from the one transform :math:`G` (:func:`fracfft._core.vjp`). Tensors reach the NumPy /
+Numba engine through :mod:`fracfft._dlpack` without copies where the layout allows; CUDA tensors
+stay on their GPU.
+
+Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Function``),
+:func:`fractional_derivative` (functional form), :class:`BoundedAlphaParameter` and
+:class:`FractionalDerivative` (``nn.Module`` layers).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import _core, _dlpack, _validate
+
+__all__ = [
+    "BoundedAlphaParameter",
+    "FractionalDerivative",
+    "SpectralFractionalDerivative",
+    "fractional_derivative",
+]
+
+# dtypes the engine cannot compute in, and the dtype they compute in instead.
+_UPCAST = {torch.float16: torch.float32, torch.bfloat16: torch.float32,
+           torch.complex32: torch.complex64}
+_ENGINE_DTYPES = (torch.float32, torch.float64, torch.complex64, torch.complex128)
+
+
+# --------------------------------------------------------------------------------------------
+# Argument handling
+# --------------------------------------------------------------------------------------------
+
+def _compute_tensor(t: torch.Tensor) -> tuple[torch.Tensor, torch.dtype]:
+    """Return ``t`` in the dtype the engine computes in, and the dtype the result comes back in.
+
+    float32/64 and complex64/128 are kept (no copy); float16 and bfloat16 compute in float32
+    and come back in their own dtype (complex32 likewise via complex64); bool and integer input
+    is promoted to ``torch.get_default_dtype()``, which is also the result's dtype.
+    """
+    dtype = t.dtype
+    if dtype in _ENGINE_DTYPES:
+        return t, dtype
+    if dtype in _UPCAST:
+        return t.to(_UPCAST[dtype]), dtype
+    if dtype == torch.bool or not (dtype.is_floating_point or dtype.is_complex):
+        promoted = torch.get_default_dtype()
+        return t.to(promoted), promoted
+    raise TypeError(f"x has unsupported dtype {dtype}")  # pragma: no cover - e.g. float8
+
+
+def _normalize_dim(dim, ndim: int) -> tuple[int, ...]:
+    """``dim`` (int or sequence of ints) as a tuple of non-negative dims (SPEC §4 errors)."""
+    return _validate.normalize_axes(list(dim) if isinstance(dim, (tuple, list)) else dim, ndim,
+                                    "dim")
+
+
+def _alpha_value(alpha):
+    """Return the order as the engine takes it: a Python float, or a float64 NumPy array."""
+    if isinstance(alpha, torch.Tensor):
+        if alpha.is_complex():
+            raise ValueError(f"alpha must be real; got dtype {alpha.dtype}")
+        a = alpha.detach()
+        if a.dim() == 0:
+            return float(a)
+        return a.to(device="cpu", dtype=torch.float64).numpy()
+    return alpha
+
+
+def _default_workers(workers):
+    """CPU FFT threads: ``torch.get_num_threads()`` unless given (0 or None mean the default)."""
+    return torch.get_num_threads() if not workers else workers
+
+
+class _LazySpectrum:
+    """The spectrum X of the saved input, computed only when the engine reads it.
+
+    :func:`fracfft._core.vjp` reads ``spectrum_x`` once, for the alpha reduction, then
+    allocates the x-gradient. Handing it this object instead of an array means X lives only
+    while that reduction runs, so the backward peaks at two spectrum-sized buffers (G and X, or
+    G and the gradient) instead of three. (A core option to drop X after the reduction would
+    make this unnecessary; see the module notes for the lead.)
+    """
+
+    __slots__ = ("_plan", "_x")
+
+    def __init__(self, plan, x):
+        self._plan = plan
+        self._x = x
+
+    @property
+    def ndim(self):
+        return len(self._plan.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        spec = _core.forward(self._plan, self._x)
+        return spec if dtype is None else spec.astype(dtype, copy=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Engine calls (tensors in, tensors out); shared by the eager path and the custom ops
+# --------------------------------------------------------------------------------------------
+
+def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend):
+    """``D^alpha x`` on a tensor, computed by the NumPy/Numba core."""
+    xc, out_dtype = _compute_tensor(x)
+    if xc.device.type == "cuda":
+        xc = xc.contiguous()
+    with _dlpack.cuda_stream_guard(xc):
+        arr = _dlpack.to_array(xc)
+        arr, plan = _core.make_plan(arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
+                                    method=method, backend=backend,
+                                    workers=_default_workers(workers))
+        if xc.numel() == 0:
+            out = torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
+        elif isinstance(plan.alpha, float) and plan.alpha == 0.0:
+            # K = 1 exactly: a copy, as the NumPy API does, not the round-off of two transforms.
+            out = xc.clone(memory_format=torch.contiguous_format)
+        else:
+            spec = _core.multiply(plan, _core.forward(plan, arr), _core.symbol(plan, "forward"))
+            out = _dlpack.from_array(_core.inverse(plan, spec), xc.device)
+            del spec
+    return out if out.dtype == out_dtype else out.to(out_dtype)
+
+
+def _torch_alpha_reduction(plan, xt, gt):
+    r"""``Re sum dK X conj(G) / N`` summed to alpha's shape, with torch ops on ``xt``'s device.
+
+    The same reduction as :func:`fracfft._core.vjp` (which is host-only), for spectra that live
+    on a GPU; half (rfft) spectra count their conjugate-paired bins twice. Returns a float for
+    a scalar alpha, else a tensor of the normalised alpha's shape.
+    """
+    # np.array copies: the core may hand out a cached, read-only symbol
+    dk = torch.from_numpy(np.array(_core.symbol(plan, "dalpha"))).to(xt.device)
+    term = (dk * (xt * gt.conj())).real
+    if plan.method == "rfft":
+        n, ax = plan.ns[-1], plan.axes[-1]
+        w = torch.full((term.shape[ax],), 2.0, dtype=term.dtype, device=term.device)
+        w[0] = 1.0
+        if n % 2 == 0:
+            w[-1] = 1.0
+        shape = [1] * term.ndim
+        shape[ax] = w.numel()
+        term = term * w.reshape(shape)
+    norm = float(np.prod(plan.ns))
+    if isinstance(plan.alpha, float):
+        return float(term.sum()) / norm
+    target = np.shape(plan.alpha)
+    drop = [d for d in range(term.ndim) if target[d] == 1]
+    return (term.sum(dim=drop, keepdim=True) if drop else term) / norm
+
+
+def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
+    """:func:`fracfft._core.vjp` for GPU arrays (the core's alpha reduction is host-only).
+
+    The transforms and the symbol products run in the core on the device; only the final
+    reduction is done with torch ops on the same device (:func:`_torch_alpha_reduction`).
+    """
+    big_g = _core.forward(plan, g_arr)
+    galpha = None
+    if need_alpha:
+        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(_core.forward(plan, x_arr),
+                                                                 device),
+                                        _dlpack.from_array(big_g, device))
+    gx = None
+    if need_x:
+        gx = _core.inverse(plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint")))
+    return gx, galpha
+
+
+def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha):
+    """Gradients ``(gx, galpha)`` of ``D^alpha x`` for the incoming gradient ``g``.
+
+    ``gx`` has x's shape in the engine's compute dtype (None unless ``need_x``); ``galpha`` is a
+    float for a scalar alpha, else a NumPy array / tensor with the normalised alpha's shape
+    (None unless ``need_alpha``).
+    """
+    gc, _ = _compute_tensor(g)
+    if gc.device.type == "cuda":
+        gc = gc.contiguous()
+    with _dlpack.cuda_stream_guard(gc):
+        g_arr = _dlpack.to_array(gc)
+        g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
+                                      method=method, backend=backend,
+                                      workers=_default_workers(workers))
+        if gc.numel() == 0:
+            gx = torch.zeros(gc.shape, dtype=gc.dtype, device=gc.device) if need_x else None
+            galpha = 0.0 if isinstance(plan.alpha, float) else np.zeros(np.shape(plan.alpha))
+            return gx, (galpha if need_alpha else None)
+        x_arr = None
+        if need_alpha:
+            xc, _ = _compute_tensor(x)
+            if xc.device.type == "cuda":
+                xc = xc.contiguous()
+            x_arr = _dlpack.to_array(xc)
+        if plan.device:
+            gx, galpha = _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, gc.device)
+        else:
+            spectrum = _LazySpectrum(plan, x_arr) if need_alpha else None
+            gx, galpha = _core.vjp(plan, g_arr, spectrum, need_x=need_x, need_alpha=need_alpha)
+        if gx is not None:
+            gx = _dlpack.from_array(gx, gc.device)
+    return gx, galpha
+
+
+def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
+    """Return the alpha-gradient as a tensor of alpha's shape, dtype and device."""
+    if isinstance(galpha, torch.Tensor):
+        t = galpha
+    else:
+        t = torch.as_tensor(np.asarray(galpha, dtype=np.float64))
+    return t.reshape(alpha.shape).to(dtype=alpha.dtype, device=alpha.device)
+
+
+# --------------------------------------------------------------------------------------------
+# Custom ops: what torch.compile sees (opaque, with shape-only fake implementations)
+# --------------------------------------------------------------------------------------------
+
+@torch.library.custom_op("fracfft::spectral_derivative", mutates_args=())
+def _op_forward(x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str, kind: str,
+                dx: list[float], workers: int, backend: str | None) -> torch.Tensor:
+    return _forward_impl(x, alpha, tuple(dim), method, kind, tuple(dx), workers, backend)
+
+
+@_op_forward.register_fake
+def _(x, alpha, dim, method, kind, dx, workers, backend):
+    _, out_dtype = _compute_tensor(torch.empty(0, dtype=x.dtype))
+    return torch.empty(x.shape, dtype=out_dtype, device=x.device)
+
+
+@torch.library.custom_op("fracfft::spectral_derivative_vjp", mutates_args=())
+def _op_vjp(g: torch.Tensor, x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str,
+            kind: str, dx: list[float], workers: int, backend: str | None, need_x: bool,
+            need_alpha: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    gx, galpha = _backward_impl(g, x, alpha, tuple(dim), method, kind, tuple(dx), workers,
+                                backend, need_x, need_alpha)
+    gx = gx.to(x.dtype) if need_x else torch.empty(0, dtype=x.dtype, device=x.device)
+    if need_alpha:
+        ga = _alpha_grad_tensor(galpha, alpha)
+    else:
+        ga = torch.empty(0, dtype=alpha.dtype, device=alpha.device)
+    return gx, ga
+
+
+@_op_vjp.register_fake
+def _(g, x, alpha, dim, method, kind, dx, workers, backend, need_x, need_alpha):
+    gx = x.new_empty(x.shape if need_x else (0,))
+    ga = alpha.new_empty(alpha.shape if need_alpha else (0,))
+    return gx, ga
+
+
+# --------------------------------------------------------------------------------------------
+# The autograd Function
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=256)
+def _static_args(dim, ndim, kind, dx, workers):
+    kind = _validate.normalize_kind(kind)
+    dims = _normalize_dim(dim, ndim)
+    if workers is not None:  # None: torch.get_num_threads() at call time
+        workers = _validate.normalize_workers(workers)
+    return dims, kind, _validate.normalize_dx(dx, len(dims)), workers
+
+
+def _normalize_args(x, alpha, dim, method, kind, dx, workers, backend):
+    """Validate the cheap arguments once, in the form every path uses."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor; got {type(x).__name__}")
+    uncached = _static_args.__wrapped__
+    try:
+        # dynamo traces the plain function (it warns about lru_cache wrappers)
+        static = uncached if torch.compiler.is_compiling() else _static_args
+        dims, kind, dxs, workers = static(dim, x.dim(), kind, dx, workers)
+    except TypeError:  # unhashable (a list): validate without the cache
+        dims, kind, dxs, workers = uncached(dim, x.dim(), kind, dx, workers)
+    if isinstance(alpha, bool) or not isinstance(alpha, (torch.Tensor, float, int, np.floating,
+                                                         np.integer, np.ndarray)):
+        raise TypeError(f"alpha must be a float or a real tensor; got {type(alpha).__name__}")
+    if not isinstance(alpha, torch.Tensor):
+        alpha = _validate.normalize_alpha(alpha, tuple(x.shape), dims)
+        if isinstance(alpha, np.ndarray):
+            alpha = torch.from_numpy(alpha)
+    return alpha, dims, method, kind, dxs, workers, backend
+
+
+class SpectralFractionalDerivative(torch.autograd.Function):
+    r"""``y = D^alpha x`` along ``dim`` as a ``torch.autograd.Function``.
+
+    ``SpectralFractionalDerivative.apply(x, alpha, dim=-1, method="auto", kind="weyl",
+    dx=1.0, workers=None, backend=None)``; see :func:`fractional_derivative` for the formula
+    and the arguments. Gradients flow to ``x`` (the adjoint symbol :math:`\bar K`) and to
+    ``alpha`` (:math:`\partial_\alpha K` by Parseval), both from one FFT of the incoming
+    gradient; the other arguments get ``None``.
+
+    Saved for backward: the input ``x`` (no copy, version-checked by autograd) only when
+    ``alpha`` needs a gradient -- its spectrum is recomputed there. The x-gradient needs no
+    saved data. Per call: 2 transforms forward; backward 2 (x only), 2 (alpha only) or 3
+    (both).
+
+    Works under ``torch.func.vmap`` (a batching rule that folds the vmapped dimension into the
+    batch) and ``torch.compile`` (opaque custom ops ``fracfft::spectral_derivative`` and
+    ``fracfft::spectral_derivative_vjp``). Not twice differentiable.
+    """
+
+    @staticmethod
+    def forward(x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0, workers=None,
+                backend=None):
+        """Return ``D^alpha x`` (no graph bookkeeping here: see :meth:`setup_context`)."""
+        alpha, dims, method, kind, dxs, workers, backend = _normalize_args(
+            x, alpha, dim, method, kind, dx, workers, backend)
+        if torch.compiler.is_compiling():
+            a = alpha if isinstance(alpha, torch.Tensor) else torch.tensor(alpha,
+                                                                          dtype=torch.float64)
+            return torch.ops.fracfft.spectral_derivative(x, a, list(dims), method, kind,
+                                                         list(dxs), workers or 0, backend)
+        return _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Keep the normalised arguments; save ``x`` only when alpha needs a gradient."""
+        x, alpha, *rest = inputs
+        dim, method, kind, dx, workers, backend = (rest + [-1, "auto", "weyl", 1.0, None,
+                                                           None][len(rest):])
+        alpha_n, dims, method, kind, dxs, workers, backend = _normalize_args(
+            x, alpha, dim, method, kind, dx, workers, backend)
+        ctx.args = (dims, method, kind, dxs, workers, backend)
+        ctx.alpha_is_tensor = isinstance(alpha, torch.Tensor)
+        # alpha's value travels as a float / tiny array; x only when alpha needs a gradient.
+        ctx.alpha = alpha_n
+        need_alpha = ctx.alpha_is_tensor and ctx.needs_input_grad[1]
+        ctx.save_for_backward(x if need_alpha else None, alpha if ctx.alpha_is_tensor else None)
+        ctx.x_dtype = x.dtype
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_output):
+        """Return the x- and alpha-gradients from one transform of ``grad_output``."""
+        need_x = ctx.needs_input_grad[0]
+        need_alpha = ctx.alpha_is_tensor and ctx.needs_input_grad[1]
+        if not (need_x or need_alpha):
+            return (None,) * 8
+        x, alpha = ctx.saved_tensors
+        dims, method, kind, dxs, workers, backend = ctx.args
+        if torch.compiler.is_compiling():
+            a = alpha if alpha is not None else torch.tensor(ctx.alpha, dtype=torch.float64)
+            xs = x if x is not None else grad_output
+            gx, ga = torch.ops.fracfft.spectral_derivative_vjp(
+                grad_output, xs, a, list(dims), method, kind, list(dxs), workers or 0, backend,
+                need_x, need_alpha)
+            return (gx if need_x else None, ga if need_alpha else None) + (None,) * 6
+        gx, galpha = _backward_impl(grad_output, x, ctx.alpha, dims, method, kind, dxs,
+                                    workers, backend, need_x, need_alpha)
+        if gx is not None and gx.dtype != ctx.x_dtype:
+            gx = gx.to(ctx.x_dtype)
+        ga = _alpha_grad_tensor(galpha, alpha) if need_alpha else None
+        return (gx, ga) + (None,) * 6
+
+    @staticmethod
+    def vmap(info, in_dims, x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0,
+             workers=None, backend=None):
+        """Batching rule: the vmapped dimension becomes one more (untransformed) batch dim."""
+        x_bdim, a_bdim = in_dims[0], in_dims[1]
+        logical_ndim = x.dim() - (x_bdim is not None)
+        dims = _normalize_dim(dim, logical_ndim)
+        if x_bdim is not None:
+            x = x.movedim(x_bdim, 0)
+        if a_bdim is not None:
+            alpha = alpha.movedim(a_bdim, 0)
+            size = alpha.shape[0]
+            logical = alpha.shape[1:]
+            if len(logical) > logical_ndim:
+                raise ValueError(f"alpha with shape {tuple(logical)} has more dimensions than x")
+            alpha = alpha.reshape((size,) + (1,) * (logical_ndim - len(logical)) + logical)
+            if x_bdim is None:
+                x = x.expand((size,) + tuple(x.shape))
+        elif isinstance(alpha, torch.Tensor) and alpha.dim() > logical_ndim:
+            raise ValueError(f"alpha with shape {tuple(alpha.shape)} has more dimensions than x")
+        dims = tuple(d + 1 for d in dims)
+        out = SpectralFractionalDerivative.apply(x, alpha, dims, method, kind, dx, workers,
+                                                 backend)
+        return out, 0
+
+
+def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.0,
+                          workers=None, backend=None):
+    r"""Spectral fractional derivative of a tensor, differentiable in ``x`` and ``alpha``.
+
+    On a uniform periodic grid with :math:`\xi = 2\pi\,\mathrm{fftfreq}(n, dx)` along ``dim``,
+
+    .. math:: D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],
+
+    ``kind="weyl"``: :math:`K_\alpha(\xi) = (i\xi)^\alpha
+    = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}` (principal branch; the Nyquist bin of
+    an even length keeps the real part :math:`|\xi|^\alpha\cos(\pi\alpha/2)`);
+    ``kind="riesz"``: :math:`K_\alpha(\xi) = -|\xi|^\alpha`. The mean is removed for
+    ``alpha != 0`` (:math:`K(0) = 0`), and ``alpha == 0`` is the identity. Gradients:
+    :math:`\partial L/\partial x = \mathcal F^{-1}[\bar K_\alpha G]` and
+    :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum\partial_\alpha K_\alpha X\bar G`
+    with :math:`G = \mathcal F g`, computed by the NumPy core, not by differentiating an FFT.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        Samples, on the CPU or a CUDA device. Real input gives a real result of the same
+        dtype; float16 and bfloat16 compute in float32 and come back in their dtype; complex
+        input gives a complex result (use ``method="fft"`` or ``"auto"``); bool and integer
+        input is promoted to ``torch.get_default_dtype()``. Never modified.
+    alpha : float or torch.Tensor
+        The order (finite, real; negative orders integrate). A tensor may be 0-d or hold one
+        order per channel: it must broadcast against ``x`` and have size 1 along ``dim``. Its
+        gradient has its shape and dtype.
+    dim : int or tuple of int, optional
+        Dimension(s) to transform. Over several dims weyl is the composition of the 1-D
+        operators and riesz is isotropic (Euclidean :math:`|\xi|`).
+    kind : {"weyl", "riesz"}, optional
+        Symbol family.
+    method : {"auto", "fft", "rfft"}, optional
+        ``"auto"``: rfft for real input, fft for complex input.
+    dx : float or tuple of float, optional
+        Grid spacing, one value or one per dim.
+    workers : int, optional
+        FFT threads on the CPU; default ``torch.get_num_threads()``.
+    backend : str, optional
+        FFT backend for this call (default: :func:`fracfft.get_fft_backend`).
+
+    Returns
+    -------
+    torch.Tensor
+        A new tensor with the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        Non-finite or complex ``alpha``, an ``alpha`` that does not broadcast or has size > 1
+        along ``dim``; bad ``dx``, unknown ``kind``/``method``/``backend``, repeated dims,
+        a transformed dim of length 0, complex input with ``method="rfft"``.
+    numpy.exceptions.AxisError
+        0-d ``x`` or ``dim`` out of range.
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from fracfft.torch import fractional_derivative
+    >>> t = torch.arange(64, dtype=torch.float64) * (2 * math.pi / 64)
+    >>> y = fractional_derivative(torch.sin(3 * t), 1.0, dx=2 * math.pi / 64)
+    >>> torch.allclose(y, 3 * torch.cos(3 * t))
+    True
+    """
+    return SpectralFractionalDerivative.apply(x, alpha, dim, method, kind, dx, workers, backend)
+
+
+# --------------------------------------------------------------------------------------------
+# Modules
+# --------------------------------------------------------------------------------------------
+
+def _check_bounds(alpha_min, alpha_max):
+    lo, hi = float(alpha_min), float(alpha_max)
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"need finite alpha_min < alpha_max; got {alpha_min!r}, {alpha_max!r}")
+    return lo, hi
+
+
+class BoundedAlphaParameter(nn.Module):
+    r"""A learnable order kept inside ``(alpha_min, alpha_max)``.
+
+    :math:`\alpha = \alpha_{min} + (\alpha_{max} - \alpha_{min})\,\sigma(\rho)` with
+    :math:`\rho` the raw parameter :attr:`rho`, stored in float64 so that ``alpha_init``
+    round-trips to round-off. Calling the module returns :math:`\alpha`.
+
+    Parameters
+    ----------
+    alpha_init : float or array_like, optional
+        Initial order(s), strictly inside ``(alpha_min, alpha_max)``. An array gives one
+        order per channel (``rho`` takes its shape).
+    alpha_min, alpha_max : float, optional
+        Finite bounds, ``alpha_min < alpha_max``.
+
+    Raises
+    ------
+    ValueError
+        If ``alpha_init`` is NaN, on a bound or outside, or the bounds are not finite and
+        ordered -- never a silent clamp.
+    """
+
+    def __init__(self, alpha_init=0.5, alpha_min=0.0, alpha_max=2.0):
+        super().__init__()
+        lo, hi = _check_bounds(alpha_min, alpha_max)
+        a = np.asarray(alpha_init.detach().cpu() if isinstance(alpha_init, torch.Tensor)
+                       else alpha_init, dtype=np.float64)
+        if np.any(np.isnan(a)) or not np.all((a > lo) & (a < hi)):
+            raise ValueError(
+                f"alpha_init must lie strictly inside ({lo}, {hi}); got {alpha_init!r}")
+        p = (a - lo) / (hi - lo)
+        rho = np.log(p) - np.log1p(-p)  # logit, accurate near both ends
+        self.alpha_min = lo
+        self.alpha_max = hi
+        self.rho = nn.Parameter(torch.as_tensor(rho, dtype=torch.float64))
+
+    def forward(self):
+        """Return the current order ``alpha`` (a tensor shaped like :attr:`rho`)."""
+        return self.alpha_min + (self.alpha_max - self.alpha_min) * torch.sigmoid(self.rho)
+
+    def extra_repr(self):
+        """Return the bounds for ``repr``."""
+        return f"alpha_min={self.alpha_min}, alpha_max={self.alpha_max}"
+
+
+class FractionalDerivative(nn.Module):
+    r"""Layer computing :math:`D^\alpha x` along ``dim`` (see :func:`fractional_derivative`).
+
+    Parameters
+    ----------
+    alpha : float or array_like, optional
+        Initial (``learnable=True``) or fixed order; an array gives one order per channel.
+    learnable : bool, optional
+        If True, ``alpha`` is a :class:`BoundedAlphaParameter` in
+        ``(alpha_min, alpha_max)`` (``alpha`` must lie strictly inside); otherwise a float64
+        buffer.
+    dim : int or tuple of int, optional
+        Dimension(s) to transform.
+    kind : {"weyl", "riesz"}, optional
+        Symbol family.
+    alpha_min, alpha_max : float, optional
+        Bounds of a learnable order.
+    method : {"auto", "fft", "rfft"}, optional
+        FFT flavour.
+    dx : float or tuple of float, optional
+        Grid spacing.
+    workers : int, optional
+        CPU FFT threads (default ``torch.get_num_threads()``).
+    """
+
+    def __init__(self, alpha=0.5, *, learnable=True, dim=-1, kind="weyl", alpha_min=0.0,
+                 alpha_max=2.0, method="auto", dx=1.0, workers=None):
+        super().__init__()
+        self.kind = _validate.normalize_kind(kind)
+        if method not in _validate.METHODS:
+            _validate.normalize_method(method, False)  # raises with the allowed names
+        self.method = method
+        self.dim = tuple(dim) if isinstance(dim, (tuple, list)) else operator.index(dim)
+        self.dx = tuple(dx) if isinstance(dx, (tuple, list)) else float(dx)
+        self.workers = workers
+        self.learnable = bool(learnable)
+        if self.learnable:
+            self.alpha_param = BoundedAlphaParameter(alpha, alpha_min, alpha_max)
+        else:
+            a = torch.as_tensor(alpha, dtype=torch.float64).detach().clone()
+            if not torch.all(torch.isfinite(a)):
+                raise ValueError(f"alpha must be finite; got {alpha!r}")
+            self.register_buffer("alpha_value", a)
+
+    @property
+    def alpha(self) -> torch.Tensor:
+        """The current order (differentiable when learnable)."""
+        return self.alpha_param() if self.learnable else self.alpha_value
+
+    def forward(self, x):
+        """Return ``D^alpha x``."""
+        return SpectralFractionalDerivative.apply(x, self.alpha, self.dim, self.method,
+                                                  self.kind, self.dx, self.workers, None)
+
+    def extra_repr(self):
+        """Return the settings for ``repr``."""
+        return (f"kind={self.kind!r}, dim={self.dim}, learnable={self.learnable}, "
+                f"method={self.method!r}")

@@ -1,0 +1,84 @@
+"""``python -m fracfft``: the newcomer's first command runs, reports and exits cleanly."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import pytest
+
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+HAVE_MPL = importlib.util.find_spec("matplotlib") is not None
+
+
+def run_main(*args, timeout=120):
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    proc = subprocess.run([sys.executable, "-m", "fracfft", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_help_lists_options():
+    rc, out, _ = run_main("--help")
+    assert rc == 0
+    for option in ("--quick", "--no-torch", "--plot", "--backends"):
+        assert option in out
+
+
+def test_quick_tour_passes():
+    rc, out, err = run_main("--quick")
+    assert rc == 0, out + err
+    assert "[1/4] FFT backends" in out
+    assert "scipy    scipy " in out and "numpy    numpy " in out
+    assert "[2/4] Accuracy" in out
+    assert "  scipy    weyl " in out and "  scipy    riesz " in out
+    assert "FAIL" not in out
+    assert "all checks passed" in out
+    if not HAVE_TORCH:
+        assert "skipped: PyTorch is not installed" in out
+    elif "skipped: fracfft.torch is not importable" not in out:
+        assert "recovered alpha = " in out
+        assert "native torch" in out
+
+
+def test_no_torch_runs_numpy_parts_and_says_what_it_skipped():
+    rc, out, err = run_main("--quick", "--no-torch", "--backends", "scipy,numpy")
+    assert rc == 0, out + err
+    assert "  numpy    weyl " in out
+    assert "manual   not probed" in out
+    assert out.count("skipped: --no-torch given") == 2
+    assert "recovered alpha" not in out
+
+
+def test_backends_option_restricts_the_accuracy_check():
+    rc, out, err = run_main("--quick", "--no-torch", "--backends", "numpy")
+    assert rc == 0, out + err
+    assert "  numpy    weyl " in out
+    assert "  scipy    weyl " not in out
+
+
+def test_unknown_backend_is_an_error():
+    rc, out, _ = run_main("--quick", "--no-torch", "--backends", "nosuch")
+    assert rc == 2
+    assert "unknown backend" in out and "nosuch" in out
+
+
+@pytest.mark.skipif(not HAVE_MPL, reason="matplotlib is not installed")
+def test_plot_writes_a_png(tmp_path):
+    path = tmp_path / "tour.png"
+    rc, out, err = run_main("--quick", "--no-torch", "--backends", "scipy", "--plot", str(path))
+    assert rc == 0, out + err
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_accuracy_helpers_agree_with_the_spec_formulas():
+    import numpy as np
+
+    from fracfft.__main__ import analytic_case
+
+    n, m, dx, alpha = 16, 3, 0.1, 0.5
+    x, exact = analytic_case(n, m, alpha, "weyl", dx)
+    t = dx * np.arange(n)
+    k = 2 * np.pi * m / (n * dx)
+    np.testing.assert_allclose(x, np.sin(k * t), atol=1e-13)
+    np.testing.assert_allclose(exact, k**alpha * np.sin(k * t + alpha * np.pi / 2), atol=1e-13)

@@ -68,6 +68,8 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
     axes = _validate.normalize_axes(axis, len(shape))
     _validate.check_lengths(shape, axes)
     dxs = _validate.normalize_dx(dx, len(axes))
+    if kind != "laplacian":  # the one private kind, reached only through fractional_laplacian
+        kind = _validate.normalize_kind(kind)
     alpha = _validate.normalize_alpha(alpha, shape, axes, alpha_name) * alpha_scale
     dtype = np.dtype(x.dtype)
     method = _validate.normalize_method(method, dtype.kind == "c")
@@ -109,12 +111,21 @@ def inverse(plan: Plan, spec):
 
 
 def symbol(plan: Plan, mode: str):
-    """Return the symbol for ``mode`` ("forward", "adjoint", "dalpha") in spectral precision."""
+    """Return the symbol for ``mode`` in the spectrum's precision.
+
+    ``mode`` is "forward", "adjoint", "dalpha", or "both" for the pair ``(K, dK/dalpha)``.
+    """
     k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
                     plan.alpha, plan.kind, mode)
-    if plan.spectral_dtype == np.complex64:
-        k = k.astype(np.complex64 if k.dtype.kind == "c" else np.float32)
-    return k
+    if plan.spectral_dtype != np.complex64:
+        return k
+    if isinstance(k, tuple):
+        return tuple(_single(a) for a in k)
+    return _single(k)
+
+
+def _single(k):
+    return k.astype(np.complex64 if k.dtype.kind == "c" else np.float32)
 
 
 def multiply(plan: Plan, spec, k):
@@ -167,20 +178,40 @@ def _reduce_product(a, b_conj, shape):
     return out.reshape(tuple(s if s != 1 else 1 for s in shape))
 
 
-def vjp(plan: Plan, g, spectrum_x=None, *, need_x=True, need_alpha=True):
+def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
+    """``Re sum(dK X conj(G)) / N`` summed to alpha's shape; half spectra count pairs twice."""
+    np.conjugate(big_g, out=big_g)
+    reduced = _reduce_product(spectrum_x, big_g, dk.shape)
+    np.conjugate(big_g, out=big_g)
+    term = (np.asarray(dk, dtype=np.result_type(dk, np.complex128)) * reduced).real
+    if plan.method == "rfft":
+        n = plan.ns[-1]
+        w = np.full(term.shape[plan.axes[-1]], 2.0)
+        w[0] = 1.0
+        if n % 2 == 0:
+            w[-1] = 1.0
+        shape = [1] * term.ndim
+        shape[plan.axes[-1]] = w.size
+        term = term * w.reshape(shape)
+    total = term.sum(axis=plan.axes, keepdims=True) / float(np.prod(plan.ns))
+    return float(total.sum()) if isinstance(plan.alpha, float) else total
+
+
+def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
     r"""Return the gradients of a real loss :math:`L` through :math:`y = D^\alpha x`.
 
-    ``g`` is :math:`\partial L/\partial\bar y` (torch's convention for the incoming gradient).
-
-    With :math:`G = \mathcal F g` and :math:`X = \mathcal F x` (``spectrum_x``, the output of
-    :func:`forward`):
+    ``g`` is :math:`\partial L/\partial\bar y` (torch's convention for the incoming gradient)
+    and ``x`` the operator's input (needed only for the alpha-gradient). With
+    :math:`G = \mathcal F g` and :math:`X = \mathcal F x`:
 
     * :math:`\partial L/\partial\bar x = \mathcal F^{-1}[\bar K G]` (the adjoint operator), and
     * :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum_k \partial_\alpha K_k X_k\bar G_k`
       (Parseval), summed to the shape of alpha; on a half (rfft) spectrum the bins that stand
       for two conjugate bins count twice.
 
-    Both come from the one transform :math:`G`. Host arrays only.
+    Both come from the one transform :math:`G`; :math:`X` is freed before the x-gradient is
+    allocated, and :math:`K`, :math:`\bar K` and :math:`\partial_\alpha K` come from one
+    symbol evaluation. Host arrays only.
 
     Returns
     -------
@@ -189,25 +220,14 @@ def vjp(plan: Plan, g, spectrum_x=None, *, need_x=True, need_alpha=True):
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
     big_g = forward(plan, g)
-    galpha = None
+    galpha = adjoint = None
     if need_alpha:
-        dk = symbol(plan, "dalpha")
-        np.conjugate(big_g, out=big_g)
-        reduced = _reduce_product(spectrum_x, big_g, dk.shape)
-        np.conjugate(big_g, out=big_g)
-        term = (np.asarray(dk, dtype=np.result_type(dk, np.complex128)) * reduced).real
-        if plan.method == "rfft":
-            n = plan.ns[-1]
-            w = np.full(term.shape[plan.axes[-1]], 2.0)
-            w[0] = 1.0
-            if n % 2 == 0:
-                w[-1] = 1.0
-            shape = [1] * term.ndim
-            shape[plan.axes[-1]] = w.size
-            term = term * w.reshape(shape)
-        total = term.sum(axis=plan.axes, keepdims=True) / float(np.prod(plan.ns))
-        galpha = float(total.sum()) if isinstance(plan.alpha, float) else total
+        k, dk = symbol(plan, "both")
+        galpha = _alpha_reduction(plan, forward(plan, x), big_g, dk)
+        adjoint = np.conj(k) if plan.kind == "weyl" else k
     gx = None
     if need_x:
-        gx = inverse(plan, multiply(plan, big_g, symbol(plan, "adjoint")))
+        if adjoint is None:
+            adjoint = symbol(plan, "adjoint")
+        gx = inverse(plan, multiply(plan, big_g, adjoint))
     return gx, galpha

@@ -132,15 +132,17 @@ def _grids(axes, ns, dxs, real):
 
 
 def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
-    want_dk = mode == "dalpha"
+    want_dk = mode in ("dalpha", "both")
     grids = list(_grids(axes, ns, dxs, real))
     if kind == "weyl":
         factors = [_weyl_1d(xi, ax, ndim, nyq, alpha, want_dk) for ax, xi, nyq in grids]
+        k = factors[0][0]
+        for kj, _ in factors[1:]:
+            k = k * kj
+        if mode == "adjoint":
+            return np.conj(k)
         if not want_dk:
-            k = factors[0][0]
-            for kj, _ in factors[1:]:
-                k = k * kj
-            return np.conj(k) if mode == "adjoint" else k
+            return k
         # Product rule: d/da prod_j K_j = sum_j dK_j prod_{i != j} K_i.
         dk = 0
         for j, (_, dkj) in enumerate(factors):
@@ -149,21 +151,22 @@ def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
                 if i != j:
                     term = term * ki
             dk = dk + term
-        return dk
-    r2 = 0
-    for ax, xi, _ in grids:
-        shape = [1] * ndim
-        shape[ax] = xi.size
-        r2 = r2 + (xi * xi).reshape(shape)
-    sign = -1.0 if kind == "riesz" else 1.0
-    k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)
-    return dk if want_dk else k  # real symbols are self-adjoint
+    else:
+        r2 = 0
+        for ax, xi, _ in grids:
+            shape = [1] * ndim
+            shape[ax] = xi.size
+            r2 = r2 + (xi * xi).reshape(shape)
+        sign = -1.0 if kind == "riesz" else 1.0
+        k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)  # real: self-adjoint
+    return {"both": (k, dk), "dalpha": dk}.get(mode, k)
 
 
 @lru_cache(maxsize=64)
 def _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode):
     out = _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
-    out.flags.writeable = False
+    for a in out if isinstance(out, tuple) else (out,):
+        a.flags.writeable = False
     return out
 
 
@@ -182,13 +185,14 @@ def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
         The order; an array has ``ndim`` dimensions with size 1 on ``axes``.
     kind : {"weyl", "riesz", "laplacian"}
         Symbol family.
-    mode : {"forward", "adjoint", "dalpha"}
-        ``K``, its adjoint ``conj(K)`` or ``dK/dalpha``.
+    mode : {"forward", "adjoint", "dalpha", "both"}
+        ``K``, its adjoint ``conj(K)``, ``dK/dalpha``, or the pair ``(K, dK/dalpha)`` from
+        one evaluation.
 
     Returns
     -------
-    numpy.ndarray
-        complex128 (weyl) or float64 (riesz, laplacian) symbol; read-only when cached.
+    numpy.ndarray or tuple of numpy.ndarray
+        complex128 (weyl) or float64 (riesz, laplacian) symbols; read-only when cached.
     """
     if isinstance(alpha, float) and np.prod(ns, dtype=np.int64) <= _CACHE_MAX_SIZE:
         return _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode)

@@ -91,31 +91,6 @@ def _default_workers(workers):
     return torch.get_num_threads() if not workers else workers
 
 
-class _LazySpectrum:
-    """The spectrum X of the saved input, computed only when the engine reads it.
-
-    :func:`fracfft._core.vjp` reads ``spectrum_x`` once, for the alpha reduction, then
-    allocates the x-gradient. Handing it this object instead of an array means X lives only
-    while that reduction runs, so the backward peaks at two spectrum-sized buffers (G and X, or
-    G and the gradient) instead of three. (A core option to drop X after the reduction would
-    make this unnecessary; see the module notes for the lead.)
-    """
-
-    __slots__ = ("_plan", "_x")
-
-    def __init__(self, plan, x):
-        self._plan = plan
-        self._x = x
-
-    @property
-    def ndim(self):
-        return len(self._plan.shape)
-
-    def __array__(self, dtype=None, copy=None):
-        spec = _core.forward(self._plan, self._x)
-        return spec if dtype is None else spec.astype(dtype, copy=False)
-
-
 # --------------------------------------------------------------------------------------------
 # Engine calls (tensors in, tensors out); shared by the eager path and the custom ops
 # --------------------------------------------------------------------------------------------
@@ -215,8 +190,7 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
         if plan.device:
             gx, galpha = _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, gc.device)
         else:
-            spectrum = _LazySpectrum(plan, x_arr) if need_alpha else None
-            gx, galpha = _core.vjp(plan, g_arr, spectrum, need_x=need_x, need_alpha=need_alpha)
+            gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha)
         if gx is not None:
             gx = _dlpack.from_array(gx, gc.device)
     return gx, galpha

@@ -108,13 +108,19 @@ class set_fft_backend:  # noqa: N801 - used like a function, as numpy.errstate
         return f"set_fft_backend({self._name!r})"
 
 
+_adapters: dict[str, object] = {}
+
+
 def load_backend(name: str):
     """Import backend ``name`` and return its adapter; ImportError names the pip extra."""
     module, attr, package, extra = _ADAPTERS[name]
     try:
-        adapter = importlib.import_module(module)
-        if attr is not None:
-            adapter = getattr(adapter, attr)
+        adapter = _adapters.get(name)
+        if adapter is None:  # import machinery once; load() itself is cheap once loaded
+            adapter = importlib.import_module(module)
+            if attr is not None:
+                adapter = getattr(adapter, attr)
+            _adapters[name] = adapter
         adapter.load()
     except ImportError as exc:
         hint = f"pip install fracfft[{extra}]" if extra else f"pip install {package.lower()}"

@@ -10,6 +10,7 @@ from one transform of the incoming gradient.
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass
 
@@ -193,7 +194,7 @@ def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
         shape = [1] * term.ndim
         shape[plan.axes[-1]] = w.size
         term = term * w.reshape(shape)
-    total = term.sum(axis=plan.axes, keepdims=True) / float(np.prod(plan.ns))
+    total = term.sum(axis=plan.axes, keepdims=True) / float(math.prod(plan.ns))
     return float(total.sum()) if isinstance(plan.alpha, float) else total
 
 

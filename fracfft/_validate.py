@@ -97,8 +97,10 @@ def normalize_axes(axis, ndim: int, name: str = "axis") -> tuple[int, ...]:
 
 def normalize_dx(dx, naxes: int, name: str = "dx") -> tuple[float, ...]:
     """Return the grid spacing as a tuple with one positive finite float per transformed axis."""
+    if isinstance(dx, np.ndarray) and dx.ndim == 0:
+        dx = dx.item()
     if isinstance(dx, (tuple, list, np.ndarray)):
-        items = tuple(np.asarray(dx, dtype=object).ravel()) if np.ndim(dx) else (dx,)
+        items = tuple(dx.ravel()) if isinstance(dx, np.ndarray) else tuple(dx)
         if len(items) != naxes:
             raise ValueError(f"{name} has {len(items)} entries but {naxes} axes are transformed")
     else:

@@ -17,6 +17,7 @@ the zero mode is masked, not clamped.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -194,7 +195,7 @@ def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
     numpy.ndarray or tuple of numpy.ndarray
         complex128 (weyl) or float64 (riesz, laplacian) symbols; read-only when cached.
     """
-    if isinstance(alpha, float) and np.prod(ns, dtype=np.int64) <= _CACHE_MAX_SIZE:
+    if isinstance(alpha, float) and math.prod(ns) <= _CACHE_MAX_SIZE:
         return _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode)
     return _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
 

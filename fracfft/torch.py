@@ -24,6 +24,7 @@ Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Func
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import operator
 
@@ -136,7 +137,7 @@ def _torch_alpha_reduction(plan, xt, gt):
         shape = [1] * term.ndim
         shape[ax] = w.numel()
         term = term * w.reshape(shape)
-    norm = float(np.prod(plan.ns))
+    norm = float(math.prod(plan.ns))
     if isinstance(plan.alpha, float):
         return float(term.sum()) / norm
     target = np.shape(plan.alpha)
@@ -372,6 +373,12 @@ class SpectralFractionalDerivative(torch.autograd.Function):
         out = SpectralFractionalDerivative.apply(x, alpha, dims, method, kind, dx, workers,
                                                  backend)
         return out, 0
+
+
+# Function.apply binds its arguments to forward's signature on every call (setup_context
+# style); a precomputed signature spares inspect's work, a third of the cost at small N.
+SpectralFractionalDerivative.forward.__signature__ = inspect.signature(
+    SpectralFractionalDerivative.forward)
 
 
 def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.0,

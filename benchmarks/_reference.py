@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import math
 import sys
 import time
 
 import numpy as np
+
+from fracfft._baseline import native_weyl  # noqa: F401 - re-exported for run.py
 
 MMAP_THRESHOLD = 64 * 1024
 
@@ -128,19 +129,3 @@ def gl_derivative(torch, x, alpha, dx=1.0):
 def gl_bytes(n, itemsize=8):
     """Rough peak of one GL fwd+bwd: W, its flipped view's copy, grad W and its flip."""
     return 4 * n * n * itemsize
-
-
-def native_weyl(torch, x, alpha, dx=1.0):
-    """Weyl derivative along the last dim with ``torch.fft`` and autograd alone."""
-    n = x.shape[-1]
-    xi = 2 * math.pi * torch.fft.rfftfreq(n, d=dx, dtype=x.dtype)
-    nonzero = xi > 0
-    logxi = torch.log(torch.where(nonzero, xi, torch.ones_like(xi)))
-    mag = torch.where(nonzero, torch.exp(alpha * logxi), torch.zeros_like(xi))
-    phase = (math.pi / 2) * alpha * torch.ones_like(xi)
-    if n % 2 == 0:  # Nyquist bin: the real part of the principal value
-        nyq = torch.zeros_like(nonzero)
-        nyq[-1] = True
-        mag = torch.where(nyq, mag * torch.cos(phase), mag)
-        phase = torch.where(nyq, torch.zeros_like(phase), phase)
-    return torch.fft.irfft(torch.fft.rfft(x) * torch.polar(mag, phase), n)

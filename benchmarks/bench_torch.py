@@ -24,34 +24,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import time
 
 import torch
 
+from fracfft._baseline import native_weyl
 from fracfft.torch import SpectralFractionalDerivative
 
 
-def native_symbol(alpha: torch.Tensor, n: int, dtype=torch.float64) -> torch.Tensor:
-    """``(i*xi)**alpha`` on the rfft half grid as differentiable torch ops (SPEC §1 rules)."""
-    xi = 2 * math.pi * torch.fft.rfftfreq(n, dtype=dtype)
-    zero = xi == 0
-    nyq = torch.zeros_like(zero)
-    if n % 2 == 0:
-        nyq[-1] = True
-    log_abs = torch.log(torch.where(zero, torch.ones_like(xi), xi))
-    mag = torch.exp(alpha * log_abs)
-    half = 0.5 * math.pi * alpha
-    re = torch.where(zero, torch.zeros_like(xi), mag * torch.cos(half))
-    im = torch.where(zero | nyq, torch.zeros_like(xi), mag * torch.sin(half))
-    return torch.complex(re, im)
-
-
 def native(x, alpha):
-    n = x.shape[-1]
-    return torch.fft.irfft(torch.fft.rfft(x) * native_symbol(alpha, n, x.dtype), n)
+    return native_weyl(torch, x, alpha)
 
 
 def ours(x, alpha):

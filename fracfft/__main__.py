@@ -27,6 +27,7 @@ import time
 import numpy as np
 
 import fracfft
+from fracfft._baseline import native_weyl
 
 # Distribution whose version a backend reports, and the module that carries ``__version__``.
 _BACKEND_LIBRARY = {
@@ -250,27 +251,6 @@ def recover_alpha(torch, bridge, quick, true_alpha=0.7, start_alpha=0.3, seed=0)
         opt.step()
         sched.step()
     return module_alpha(layer), float(loss.detach()), steps
-
-
-def native_weyl(torch, x, alpha, dx=1.0):
-    """Weyl derivative along the last dim, written with ``torch.fft`` and autograd alone.
-
-    Same symbol as fracfft (zero mode 0, the Nyquist bin the real part), so the values agree;
-    gradients come from differentiating the FFT graph and ``|xi|**alpha``.
-    """
-    n = x.shape[-1]
-    xi = 2 * math.pi * torch.fft.rfftfreq(n, d=dx, dtype=x.dtype)
-    nonzero = xi > 0
-    logxi = torch.log(torch.where(nonzero, xi, torch.ones_like(xi)))
-    mag = torch.where(nonzero, torch.exp(alpha * logxi), torch.zeros_like(xi))
-    phase = (math.pi / 2) * alpha * torch.ones_like(xi)
-    if n % 2 == 0:  # Nyquist bin: keep the real part of the principal value
-        nyq = torch.zeros_like(nonzero)
-        nyq[-1] = True
-        mag = torch.where(nyq, mag * torch.cos(phase), mag)
-        phase = torch.where(nyq, torch.zeros_like(phase), phase)
-    k = torch.polar(mag, phase)
-    return torch.fft.irfft(torch.fft.rfft(x) * k, n)
 
 
 def time_call(fn, repeats, budget_s=1.0):

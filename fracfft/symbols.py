@@ -62,6 +62,11 @@ def _cos_sin_half_pi(alpha):
     Exactness matters: integer orders must give the classical derivative's symbol
     ``(i*xi)**alpha`` with no round-off in the phase (``cos(pi/2)`` is 6e-17, not 0).
     """
+    if isinstance(alpha, float):  # the common case, without NumPy's per-call cost on scalars
+        r = alpha % 4.0
+        if r == math.floor(r):
+            return _COS_QUARTER[int(r)], _SIN_QUARTER[int(r)]
+        return math.cos(_HALF_PI * r), math.sin(_HALF_PI * r)
     r = np.mod(alpha, 4.0)  # exact in floating point
     whole = r == np.floor(r)
     idx = np.where(whole, r, 0.0).astype(np.intp)
@@ -70,22 +75,34 @@ def _cos_sin_half_pi(alpha):
     return c, s
 
 
-def _weyl_1d(xi, ax, ndim, nyq, alpha, want_dk):
-    """Return (K, dK or None) of the 1-D weyl symbol on wavenumbers ``xi`` along axis ``ax``.
+@lru_cache(maxsize=16)
+def _axis_grid(n, dx, half):
+    """``(|xi|, log|xi|, sign(xi), pi/2 sign(xi))`` of one axis, ``|xi|`` set to 1 at ``xi = 0``.
 
-    ``nyq`` is the index of the Nyquist bin (even n), else None.
-
-    Written with real and imaginary parts apart: on large grids the symbol costs a few passes
-    over memory, not a chain of complex temporaries.
+    The parts of the weyl symbol that do not depend on alpha, kept across calls (a learned
+    alpha changes every step; the grid does not). Read-only: shared by every caller.
     """
-    n_bins = xi.size
-    shape = [1] * ndim
-    shape[ax] = n_bins
+    xi = wavenumbers(n, dx, real=half)
     base = np.abs(xi)
     base[0] = 1.0  # xi[0] == 0: masked, so pow and log never see 0
-    log_base = np.log(base).reshape(shape)
-    sign = np.sign(xi).reshape(shape)
-    mag = base.reshape(shape) ** alpha
+    sign = np.sign(xi)
+    parts = (base, np.log(base), sign, _HALF_PI * sign)
+    for a in parts:
+        a.flags.writeable = False
+    return parts
+
+
+def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
+    """Return (K, dK or None) of the 1-D weyl symbol on one axis grid, placed on axis ``ax``.
+
+    ``grid`` comes from :func:`_axis_grid`; ``nyq`` is the index of the Nyquist bin (even n),
+    else None. Written with real and imaginary parts apart: on large grids the symbol costs a
+    few passes over memory, not a chain of complex temporaries.
+    """
+    shape = [1] * ndim
+    shape[ax] = grid[0].size
+    base, log_base, sign, half_pi_sign = (a.reshape(shape) for a in grid)
+    mag = base**alpha
     c, s = _cos_sin_half_pi(alpha)
     k = np.empty(np.broadcast_shapes(mag.shape, np.shape(c)), dtype=np.complex128)
     np.multiply(mag, c, out=k.real)
@@ -100,11 +117,14 @@ def _weyl_1d(xi, ax, ndim, nyq, alpha, want_dk):
     k[at(0)] = np.where(np.equal(alpha, 0), 1.0, 0.0)
     if not want_dk:
         return k, None
-    # dK = K * (log|xi| + i sign pi/2), split into parts.
+    # dK = K * (log|xi| + i sign pi/2), split into parts, one temporary.
     dk = np.empty_like(k)
-    half_pi_sign = _HALF_PI * sign
-    dk.real = k.real * log_base - k.imag * half_pi_sign
-    dk.imag = k.imag * log_base + k.real * half_pi_sign
+    tmp = np.multiply(k.imag, half_pi_sign)
+    np.multiply(k.real, log_base, out=dk.real)
+    dk.real -= tmp
+    np.multiply(k.real, half_pi_sign, out=tmp)
+    np.multiply(k.imag, log_base, out=dk.imag)
+    dk.imag += tmp
     if nyq is not None:
         dk[at(nyq)] = mag[at(nyq)] * (log_base[at(nyq)] * c - _HALF_PI * s)
     dk[at(0)] = 0.0
@@ -125,18 +145,18 @@ def _radial(r, alpha, sign, want_dk):
 
 
 def _grids(axes, ns, dxs, real):
-    """Yield (axis, 1-D wavenumbers, Nyquist index or None) per transformed axis."""
+    """Yield (axis, n, dx, half grid?, Nyquist index or None) per transformed axis."""
     for j, (ax, n, dx) in enumerate(zip(axes, ns, dxs)):
-        half = real and j == len(axes) - 1
         # Both grids hold the Nyquist bin of even n at index n//2 (rfft: the last one).
-        yield ax, wavenumbers(n, dx, real=half), (n // 2 if n % 2 == 0 else None)
+        yield ax, n, dx, real and j == len(axes) - 1, (n // 2 if n % 2 == 0 else None)
 
 
 def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
     want_dk = mode in ("dalpha", "both")
     grids = list(_grids(axes, ns, dxs, real))
     if kind == "weyl":
-        factors = [_weyl_1d(xi, ax, ndim, nyq, alpha, want_dk) for ax, xi, nyq in grids]
+        factors = [_weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, want_dk)
+                   for ax, n, dx, half, nyq in grids]
         k = factors[0][0]
         for kj, _ in factors[1:]:
             k = k * kj
@@ -154,7 +174,8 @@ def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
             dk = dk + term
     else:
         r2 = 0
-        for ax, xi, _ in grids:
+        for ax, n, dx, half, _ in grids:
+            xi = wavenumbers(n, dx, real=half)
             shape = [1] * ndim
             shape[ax] = xi.size
             r2 = r2 + (xi * xi).reshape(shape)

@@ -184,16 +184,15 @@ def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
     np.conjugate(big_g, out=big_g)
     reduced = _reduce_product(spectrum_x, big_g, dk.shape)
     np.conjugate(big_g, out=big_g)
-    term = (np.asarray(dk, dtype=np.result_type(dk, np.complex128)) * reduced).real
+    reduced = reduced.astype(np.complex128, copy=False)  # the gradient comes out in double
+    np.multiply(reduced, dk, out=reduced)
+    term = reduced.real  # a view: the weights below scale it in place
     if plan.method == "rfft":
-        n = plan.ns[-1]
-        w = np.full(term.shape[plan.axes[-1]], 2.0)
-        w[0] = 1.0
-        if n % 2 == 0:
-            w[-1] = 1.0
-        shape = [1] * term.ndim
-        shape[plan.axes[-1]] = w.size
-        term = term * w.reshape(shape)
+        # Bins 1 .. m-2 (and m-1 for odd n) stand for themselves and their conjugate twins.
+        last = plan.ns[-1] // 2 if plan.ns[-1] % 2 == 0 else None
+        index = [slice(None)] * term.ndim
+        index[plan.axes[-1]] = slice(1, last)
+        term[tuple(index)] *= 2.0
     total = term.sum(axis=plan.axes, keepdims=True) / float(math.prod(plan.ns))
     return float(total.sum()) if isinstance(plan.alpha, float) else total
 
@@ -225,7 +224,9 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
     if need_alpha:
         k, dk = symbol(plan, "both")
         galpha = _alpha_reduction(plan, forward(plan, x), big_g, dk)
+        del dk  # spectrum-row sized: free before the x-gradient is allocated
         adjoint = np.conj(k) if plan.kind == "weyl" else k
+        del k
     gx = None
     if need_x:
         if adjoint is None:

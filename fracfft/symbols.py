@@ -75,20 +75,31 @@ def _cos_sin_half_pi(alpha):
     return c, s
 
 
-@lru_cache(maxsize=16)
 def _axis_grid(n, dx, half):
     """``(|xi|, log|xi|, sign(xi), pi/2 sign(xi))`` of one axis, ``|xi|`` set to 1 at ``xi = 0``.
 
-    The parts of the weyl symbol that do not depend on alpha, kept across calls (a learned
-    alpha changes every step; the grid does not). Read-only: shared by every caller.
+    The parts of the weyl symbol that do not depend on alpha. Small grids are kept across
+    calls (a learned alpha changes every step, the grid does not, and at small n the fixed
+    cost is what counts); large ones are rebuilt, so that no grid outlives its call.
     """
+    if n <= _CACHE_MAX_SIZE:
+        return _axis_grid_cached(n, dx, half)
+    return _make_axis_grid(n, dx, half)
+
+
+def _make_axis_grid(n, dx, half):
     xi = wavenumbers(n, dx, real=half)
     base = np.abs(xi)
     base[0] = 1.0  # xi[0] == 0: masked, so pow and log never see 0
     sign = np.sign(xi)
-    parts = (base, np.log(base), sign, _HALF_PI * sign)
+    return base, np.log(base), sign, _HALF_PI * sign
+
+
+@lru_cache(maxsize=16)
+def _axis_grid_cached(n, dx, half):
+    parts = _make_axis_grid(n, dx, half)
     for a in parts:
-        a.flags.writeable = False
+        a.flags.writeable = False  # shared by every caller
     return parts
 
 

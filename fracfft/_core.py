@@ -10,6 +10,7 @@ from one transform of the incoming gradient.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import string
 from dataclasses import dataclass
@@ -167,8 +168,49 @@ def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None
     if mode != "dalpha" and isinstance(plan.alpha, float) and plan.alpha == 0.0:
         # K = 1 exactly: return a copy rather than the round-off of two transforms.
         return x.copy() if plan.device else np.array(x, dtype=plan.dtype, copy=True)
-    spec = multiply(plan, forward(plan, x), symbol(plan, mode))
-    return inverse(plan, spec)
+    return run(plan, x, mode)
+
+
+# Large host arrays are processed in blocks of rows along axis 0 of about this many bytes:
+# the spectra then exist one block at a time, so the peak is the output plus a block, not
+# the output plus a whole spectrum (and the alpha-gradient adds no full-size buffer).
+_BLOCK_BYTES = 32 << 20
+
+
+def _row_blocks(plan: Plan, itemsize: int):
+    """Slices of axis 0 splitting the work into blocks of about ``_BLOCK_BYTES``, or None."""
+    if plan.device or len(plan.shape) < 2 or 0 in plan.axes or plan.shape[0] < 2:
+        return None
+    nbytes = math.prod(plan.shape) * itemsize
+    if nbytes <= 2 * _BLOCK_BYTES:
+        return None
+    rows = plan.shape[0]
+    step = max(1, rows * _BLOCK_BYTES // nbytes)
+    return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
+
+
+def _rows_of(a, sl):
+    """Rows ``sl`` of an array broadcast along axis 0 (size 1 there: all of it)."""
+    return a if np.shape(a)[0] == 1 else a[sl]
+
+
+def _block_plan(plan: Plan, sl: slice) -> Plan:
+    rows = len(range(*sl.indices(plan.shape[0])))
+    alpha = plan.alpha if isinstance(plan.alpha, float) else _rows_of(plan.alpha, sl)
+    return dataclasses.replace(plan, shape=(rows, *plan.shape[1:]), alpha=alpha)
+
+
+def run(plan: Plan, x, mode: str = "forward"):
+    """``IFFT(S * FFT(x))`` for a validated plan: the operator, adjoint or alpha-derivative."""
+    k = symbol(plan, mode)
+    blocks = _row_blocks(plan, x.dtype.itemsize)
+    if blocks is None:
+        return inverse(plan, multiply(plan, forward(plan, x), k))
+    out = np.empty(plan.shape, plan.dtype)
+    for sl in blocks:
+        block = _block_plan(plan, sl)
+        out[sl] = inverse(block, multiply(block, forward(block, x[sl]), _rows_of(k, sl)))
+    return out
 
 
 def _reduce_product(a, b_conj, shape):
@@ -210,8 +252,9 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
       for two conjugate bins count twice.
 
     Both come from the one transform :math:`G`; :math:`X` is freed before the x-gradient is
-    allocated, and :math:`K`, :math:`\bar K` and :math:`\partial_\alpha K` come from one
-    symbol evaluation. Host arrays only.
+    allocated, large arrays go block by block (:func:`_row_blocks`), and :math:`K`,
+    :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host arrays
+    only.
 
     Returns
     -------
@@ -219,17 +262,36 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
         ``gx`` in real space (None unless ``need_x``); ``galpha`` a float for a scalar alpha,
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
-    big_g = forward(plan, g)
-    galpha = adjoint = None
+    dk = None
     if need_alpha:
         k, dk = symbol(plan, "both")
-        galpha = _alpha_reduction(plan, forward(plan, x), big_g, dk)
-        del dk  # spectrum-row sized: free before the x-gradient is allocated
         adjoint = np.conj(k) if plan.kind == "weyl" else k
         del k
-    gx = None
-    if need_x:
-        if adjoint is None:
-            adjoint = symbol(plan, "adjoint")
-        gx = inverse(plan, multiply(plan, big_g, adjoint))
+    else:
+        adjoint = symbol(plan, "adjoint")
+    blocks = _row_blocks(plan, g.dtype.itemsize)
+    if blocks is None:
+        return _vjp_block(plan, g, x, adjoint, dk, need_x)
+    gx = np.empty(plan.shape, plan.dtype) if need_x else None
+    parts = []
+    for sl in blocks:
+        block = _block_plan(plan, sl)
+        gx_block, galpha = _vjp_block(block, g[sl], None if x is None else x[sl],
+                                      _rows_of(adjoint, sl), None if dk is None else
+                                      _rows_of(dk, sl), need_x)
+        if need_x:
+            gx[sl] = gx_block
+        parts.append(galpha)
+    if not need_alpha:
+        return gx, None
+    if isinstance(plan.alpha, float) or plan.alpha.shape[0] == 1:
+        return gx, sum(parts[1:], parts[0])
+    return gx, np.concatenate(parts, axis=0)
+
+
+def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
+    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
+    big_g = forward(plan, g)
+    galpha = None if dk is None else _alpha_reduction(plan, forward(plan, x), big_g, dk)
+    gx = inverse(plan, multiply(plan, big_g, adjoint)) if need_x else None
     return gx, galpha

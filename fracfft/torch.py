@@ -112,9 +112,7 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend):
             # K = 1 exactly: a copy, as the NumPy API does, not the round-off of two transforms.
             out = xc.clone(memory_format=torch.contiguous_format)
         else:
-            spec = _core.multiply(plan, _core.forward(plan, arr), _core.symbol(plan, "forward"))
-            out = _dlpack.from_array(_core.inverse(plan, spec), xc.device)
-            del spec
+            out = _dlpack.from_array(_core.run(plan, arr, "forward"), xc.device)
     return out if out.dtype == out_dtype else out.to(out_dtype)
 
 

@@ -75,31 +75,22 @@ def _cos_sin_half_pi(alpha):
     return c, s
 
 
+@lru_cache(maxsize=8)
 def _axis_grid(n, dx, half):
-    """``(|xi|, log|xi|, sign(xi), pi/2 sign(xi))`` of one axis, ``|xi|`` set to 1 at ``xi = 0``.
+    """``(|xi|, sign(xi), log(i xi))`` of one axis, with ``|xi| = 1`` and ``log = 0`` at ``xi = 0``.
 
-    The parts of the weyl symbol that do not depend on alpha. Small grids are kept across
-    calls (a learned alpha changes every step, the grid does not, and at small n the fixed
-    cost is what counts); large ones are rebuilt, so that no grid outlives its call.
+    The parts of the weyl symbol that do not depend on alpha, kept across calls like an FFT
+    library keeps its twiddles (a learned alpha changes every step, the grid does not). About
+    four floats per bin; read-only, shared by every caller.
     """
-    if n <= _CACHE_MAX_SIZE:
-        return _axis_grid_cached(n, dx, half)
-    return _make_axis_grid(n, dx, half)
-
-
-def _make_axis_grid(n, dx, half):
     xi = wavenumbers(n, dx, real=half)
     base = np.abs(xi)
     base[0] = 1.0  # xi[0] == 0: masked, so pow and log never see 0
     sign = np.sign(xi)
-    return base, np.log(base), sign, _HALF_PI * sign
-
-
-@lru_cache(maxsize=16)
-def _axis_grid_cached(n, dx, half):
-    parts = _make_axis_grid(n, dx, half)
+    log_i_xi = np.log(base) + 1j * _HALF_PI * sign  # principal log(i*xi)
+    parts = (base, sign, log_i_xi)
     for a in parts:
-        a.flags.writeable = False  # shared by every caller
+        a.flags.writeable = False
     return parts
 
 
@@ -112,7 +103,7 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     """
     shape = [1] * ndim
     shape[ax] = grid[0].size
-    base, log_base, sign, half_pi_sign = (a.reshape(shape) for a in grid)
+    base, sign, log_i_xi = (a.reshape(shape) for a in grid)
     mag = base**alpha
     c, s = _cos_sin_half_pi(alpha)
     k = np.empty(np.broadcast_shapes(mag.shape, np.shape(c)), dtype=np.complex128)
@@ -128,16 +119,9 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     k[at(0)] = np.where(np.equal(alpha, 0), 1.0, 0.0)
     if not want_dk:
         return k, None
-    # dK = K * (log|xi| + i sign pi/2), split into parts, one temporary.
-    dk = np.empty_like(k)
-    tmp = np.multiply(k.imag, half_pi_sign)
-    np.multiply(k.real, log_base, out=dk.real)
-    dk.real -= tmp
-    np.multiply(k.real, half_pi_sign, out=tmp)
-    np.multiply(k.imag, log_base, out=dk.imag)
-    dk.imag += tmp
+    dk = k * log_i_xi  # dK = K log(i xi)
     if nyq is not None:
-        dk[at(nyq)] = mag[at(nyq)] * (log_base[at(nyq)] * c - _HALF_PI * s)
+        dk[at(nyq)] = mag[at(nyq)] * (log_i_xi[at(nyq)].real * c - _HALF_PI * s)
     dk[at(0)] = 0.0
     return k, dk
 

@@ -106,7 +106,9 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     base, sign, log_i_xi = (a.reshape(shape) for a in grid)
     mag = base**alpha
     c, s = _cos_sin_half_pi(alpha)
-    k = np.empty(np.broadcast_shapes(mag.shape, np.shape(c)), dtype=np.complex128)
+    scalar = isinstance(alpha, float)  # the common case: skip NumPy's scalar machinery
+    k = np.empty(mag.shape if scalar else np.broadcast_shapes(mag.shape, np.shape(c)),
+                 dtype=np.complex128)
     np.multiply(mag, c, out=k.real)
     np.multiply(mag, s * sign, out=k.imag)
 
@@ -116,7 +118,7 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     # Nyquist bin (even n): the real part of the principal value keeps K Hermitian.
     if nyq is not None:
         k.imag[at(nyq)] = 0.0
-    k[at(0)] = np.where(np.equal(alpha, 0), 1.0, 0.0)
+    k[at(0)] = float(alpha == 0) if scalar else np.where(np.equal(alpha, 0), 1.0, 0.0)
     if not want_dk:
         return k, None
     dk = k * log_i_xi  # dK = K log(i xi)

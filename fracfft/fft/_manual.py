@@ -76,13 +76,18 @@ def _complex_of(dtype):
 
 def _rows(x, ax, dtype):
     """Axis ``ax`` of ``x`` moved last, as a writeable C-contiguous (rows, m) array."""
-    xm = np.moveaxis(x, ax, -1)
+    xm = x if ax == x.ndim - 1 else np.moveaxis(x, ax, -1)
     lead = xm.shape[:-1]
     rows = math.prod(lead)
     inp = np.ascontiguousarray(xm, dtype=dtype).reshape(rows, xm.shape[-1])
     if not inp.flags.writeable:  # kernels take mutable arrays; never write to the caller's
         inp = inp.copy()
     return inp, lead, rows
+
+
+def _axis_back(out, ax):
+    """Undo :func:`_rows`'s move of axis ``ax`` to the end."""
+    return out if ax == out.ndim - 1 else np.moveaxis(out, -1, ax)
 
 
 def _check_length(n):
@@ -99,7 +104,7 @@ def _c2c_axis(x, n, ax, forward, norm, workers, dtype):
         plan = plans.c2c_plan(n, dtype)
         args = (inp, out, forward, _scale(norm, n, forward)) + plan
         launch(kernels.c2c_rows, args, rows, workers)
-    return np.moveaxis(out.reshape(lead + (n,)), -1, ax)
+    return _axis_back(out.reshape(lead + (n,)), ax)
 
 
 def _c2c_axes(x, s, axes, forward, norm, workers, dtype):
@@ -184,7 +189,7 @@ def r2c(a, s, axes, norm, workers):
         radices, tw, chirp, filt, post, _ = plans.real_plan(n, dtype)
         args = (inp, out, _scale(norm, n, True), radices, tw, chirp, filt, post)
         launch(real.r2c_rows, args, rows, workers)
-    x = np.moveaxis(out.reshape(lead + (n // 2 + 1,)), -1, ax)
+    x = _axis_back(out.reshape(lead + (n // 2 + 1,)), ax)
     return _result(_c2c_axes(x, s[:-1], axes[:-1], True, norm, workers, dtype), a)
 
 
@@ -226,4 +231,4 @@ def c2r(a, s, axes, norm, workers):
         radices, tw, chirp, filt, _, pre = plans.real_plan(n, dtype)
         args = (inp, out, _scale(norm, n, False), radices, tw, chirp, filt, pre)
         launch(real.c2r_rows, args, rows, workers)
-    return _result(np.moveaxis(out.reshape(lead + (n,)), -1, ax), a)
+    return _result(_axis_back(out.reshape(lead + (n,)), ax), a)

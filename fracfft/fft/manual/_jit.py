@@ -69,8 +69,9 @@ _SINGLE = (np.dtype(np.float32), np.dtype(np.complex64))
 class PerPrecisionKernel:
     """A kernel compiled per precision on first use; called like the Numba dispatcher.
 
-    The precision is that of the first NumPy array argument. Distinct signatures keep the two
-    dispatchers' cache entries apart, so they share the function's cache file safely.
+    The precision is that of the first argument, the kernel's data array. Distinct signatures
+    keep the two dispatchers' cache entries apart, so they share the function's cache file
+    safely.
     """
 
     def __init__(self, func, sigs, parallel):
@@ -93,8 +94,8 @@ class PerPrecisionKernel:
         return self._dispatchers[index]
 
     def __call__(self, *args):
-        first = next(a for a in args if isinstance(a, np.ndarray))
-        return self.dispatcher(0 if first.dtype in _SINGLE else 1)(*args)
+        # Every kernel takes its data array first; its precision picks the dispatcher.
+        return self.dispatcher(0 if args[0].dtype in _SINGLE else 1)(*args)
 
 
 def kernel(make=None, *, parallel=False, sigs=None, lazy=True):
@@ -148,13 +149,18 @@ def helper(func):
 _LAUNCH_LOCK = threading.Lock()
 
 
+_LAYER = []  # the threading layer, once Numba has chosen it
+
+
 def _needs_lock():
     # Numba's workqueue threading layer must not run parallel kernels from two threads at once;
     # omp and tbb may. The layer is only known after the first parallel launch.
-    try:
-        return numba.threading_layer() not in ("omp", "tbb")
-    except ValueError:
-        return True
+    if not _LAYER:
+        try:
+            _LAYER.append(numba.threading_layer())
+        except ValueError:
+            return True
+    return _LAYER[0] not in ("omp", "tbb")
 
 
 def launch(func, args, tasks, workers):
@@ -179,6 +185,9 @@ def launch(func, args, tasks, workers):
     lock = _LAUNCH_LOCK if _needs_lock() else contextlib.nullcontext()
     with lock:
         previous = numba.get_num_threads()
+        if previous == nthreads:  # nothing to set or restore
+            func(*args, nthreads)
+            return
         numba.set_num_threads(nthreads)
         try:
             func(*args, nthreads)

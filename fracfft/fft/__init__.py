@@ -80,6 +80,17 @@ def _nd_axes(a, s, axes):
     return normalize_axes(axes, a.ndim, "axes")
 
 
+def _transform(op, a, s, axes, norm, workers, backend, *direction):
+    """Normalise the arguments and run adapter operation ``op``: every public transform."""
+    a = _as_input(a, real=op == "r2c")
+    axes = _nd_axes(a, s, axes)
+    if op == "c2r" and s is None:  # irfftn's default: the last output length is 2*(m - 1)
+        s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
+    s = _lengths(s, a, axes, "s")
+    return execute(op, a, s, axes, *direction, normalize_norm(norm), normalize_workers(workers),
+                   backend=backend)
+
+
 def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""N-dimensional discrete Fourier transform, :math:`X_k = \sum_j x_j e^{-2\pi i\,j\cdot k/n}`.
 
@@ -103,11 +114,7 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     ndarray
         complex64 for single-precision input, complex128 otherwise.
     """
-    a = _as_input(a, real=False)
-    axes = _nd_axes(a, s, axes)
-    s = _lengths(s, a, axes, "s")
-    return execute("c2c", a, s, axes, True, normalize_norm(norm), normalize_workers(workers),
-                   backend=backend)
+    return _transform("c2c", a, s, axes, norm, workers, backend, True)
 
 
 def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
@@ -115,11 +122,7 @@ def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 
     Parameters and return value as in :func:`fftn`.
     """
-    a = _as_input(a, real=False)
-    axes = _nd_axes(a, s, axes)
-    s = _lengths(s, a, axes, "s")
-    return execute("c2c", a, s, axes, False, normalize_norm(norm), normalize_workers(workers),
-                   backend=backend)
+    return _transform("c2c", a, s, axes, norm, workers, backend, False)
 
 
 def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
@@ -127,11 +130,7 @@ def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 
     Parameters and return value as in :func:`fftn`; complex ``a`` is a TypeError.
     """
-    a = _as_input(a, real=True)
-    axes = _nd_axes(a, s, axes)
-    s = _lengths(s, a, axes, "s")
-    return execute("r2c", a, s, axes, normalize_norm(norm), normalize_workers(workers),
-                   backend=backend)
+    return _transform("r2c", a, s, axes, norm, workers, backend)
 
 
 def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
@@ -140,13 +139,7 @@ def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     Parameters as in :func:`fftn`; ``s`` gives the real output lengths (by default the last
     is ``2*(m - 1)``). Returns float32 for single precision, float64 otherwise.
     """
-    a = _as_input(a, real=False)
-    axes = _nd_axes(a, s, axes)
-    if s is None:
-        s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
-    s = _lengths(s, a, axes, "s")
-    return execute("c2r", a, s, axes, normalize_norm(norm), normalize_workers(workers),
-                   backend=backend)
+    return _transform("c2r", a, s, axes, norm, workers, backend)
 
 
 def _one(n, axis):

@@ -61,7 +61,9 @@ class set_fft_backend:  # noqa: N801 - used like a function, as numpy.errstate
 
     ``set_fft_backend(name)`` sets the process-wide default at once. Used as
     ``with set_fft_backend(name): ...`` it instead overrides the backend for the current
-    thread only and restores the previous state on exit.
+    thread only and restores the previous state on exit. (The call itself sets the default,
+    and entering the block takes it back, so other threads can see the new default in the
+    instant between the two.)
 
     Parameters
     ----------

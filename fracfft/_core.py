@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
-from .fft._registry import execute
+from .fft._registry import check_backend_name, execute
 from .symbols import grid_symbol
 
 _COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
@@ -76,8 +76,6 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
     dtype = np.dtype(x.dtype)
     method = _validate.normalize_method(method, dtype.kind == "c")
     if backend is not None:
-        from .fft._registry import check_backend_name
-
         backend = check_backend_name(backend)
     plan = Plan(shape, axes, tuple(shape[a] for a in axes), dxs, alpha, kind, method, dtype,
                 _validate.normalize_workers(workers), backend, _validate.is_device_array(x))
@@ -105,7 +103,7 @@ def inverse(plan: Plan, spec):
     # The symbol is Hermitian, so the imaginary part is round-off by construction.
     if not plan.device:
         return np.ascontiguousarray(out.real)
-    if _is_cupy(out):
+    if _validate.is_cupy_array(out):
         return out.real.copy()
     from .fft.manual._cuda import real_part
 
@@ -138,7 +136,7 @@ def multiply(plan: Plan, spec, k):
             np.multiply(spec, k, out=spec)
         return spec
     k = np.ascontiguousarray(k)  # small: the grid of the transformed axes, times alpha's shape
-    if _is_cupy(spec):
+    if _validate.is_cupy_array(spec):
         import cupy
 
         spec *= cupy.asarray(k)
@@ -150,9 +148,6 @@ def multiply(plan: Plan, spec, k):
     _cuda.multiply_inplace(spec, cuda.to_device(k))
     return spec
 
-
-def _is_cupy(a) -> bool:
-    return type(a).__module__.startswith("cupy")
 
 
 def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None, workers=None,

@@ -40,6 +40,11 @@ def is_device_array(a) -> bool:
     return hasattr(a, "__cuda_array_interface__") or getattr(a, "__cuda_ndarray__", False) is True
 
 
+def is_cupy_array(a) -> bool:
+    """Return True for CuPy arrays (checked by module, so CuPy is never imported here)."""
+    return type(a).__module__.startswith("cupy")
+
+
 def compute_dtype(dtype, name: str = "x") -> np.dtype:
     """Return the floating dtype an array of ``dtype`` is computed in (SPEC §2 dtype rules).
 

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .._validate import is_device_array
+from .._validate import is_cupy_array, is_device_array
 
 NAME = "manual"
 EXTRA = None  # numba is a core dependency
@@ -55,7 +55,7 @@ def _on_device(op, a, *args):
     from .manual import _cuda
 
     out = getattr(_cuda, op)(a, *args, threads_per_block=None)
-    if type(a).__module__.startswith("cupy"):
+    if is_cupy_array(a):
         import cupy
 
         return cupy.asarray(out)

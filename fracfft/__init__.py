@@ -10,6 +10,7 @@ The NumPy API lives here; the PyTorch bridge is :mod:`fracfft.torch`. Importing 
 imports neither torch nor numba and compiles nothing.
 """
 
+from .causal import weights
 from .derivative import derivative, derivative_adjoint, derivative_dalpha, fractional_laplacian
 from .fft._registry import get_fft_backend, set_fft_backend
 from .symbols import symbol, wavenumbers
@@ -25,4 +26,5 @@ __all__ = [
     "set_fft_backend",
     "symbol",
     "wavenumbers",
+    "weights",
 ]

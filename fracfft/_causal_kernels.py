@@ -10,6 +10,11 @@ in :math:`\alpha` once and twice gives the same recurrence for :math:`\partial_\
 and :math:`\partial^2_\alpha v_k` with one extra term each, so the exact derivatives come
 from one pass and no division by :math:`\alpha - k` ever happens (integer orders included).
 
+The second-order kind uses :math:`(1 - \tfrac43 z + \tfrac13 z^2)^\alpha =
+(1 - z)^\alpha (1 - z/3)^\alpha` instead (:func:`product_jets`): the product of two first-order
+series, the second one decaying like :math:`3^{-k}`, is an order of magnitude more accurate than
+the three-term recurrence for large orders.
+
 Imported only when a causal weight is first computed: importing :mod:`fracfft` compiles
 nothing.
 """
@@ -54,6 +59,32 @@ def miller_jets(alphas, p, out):  # pragma: no cover - compiled
                 out[1, c, k] = s1 / k
             if order >= 2:
                 out[2, c, k] = s2 / k
+    return out
+
+
+@numba.njit(cache=True)
+def product_jets(u, w, out):  # pragma: no cover - compiled
+    """``out[m, c, k] = sum_j sum_i binom(m, i) u[i, c, j] w[m - i, c, k - j]`` (Leibniz).
+
+    ``u`` holds the first ``J`` coefficients of the fast-decaying factor (the sum stops there),
+    ``w`` and ``out`` the full length ``n``; both carry the jets of orders 0 .. ``order``.
+    """
+    order = out.shape[0] - 1
+    big_j = u.shape[2]
+    n = out.shape[2]
+    for c in range(out.shape[1]):
+        for m in range(order + 1):
+            for k in range(n):
+                s = 0.0
+                for j in range(min(k + 1, big_j)):
+                    if m == 0:
+                        s += u[0, c, j] * w[0, c, k - j]
+                    elif m == 1:
+                        s += u[0, c, j] * w[1, c, k - j] + u[1, c, j] * w[0, c, k - j]
+                    else:
+                        s += (u[0, c, j] * w[2, c, k - j] + 2.0 * u[1, c, j] * w[1, c, k - j]
+                              + u[2, c, j] * w[0, c, k - j])
+                out[m, c, k] = s
     return out
 
 

@@ -489,3 +489,12 @@ def _smooth(v):
         while v % p == 0:
             v //= p
     return v == 1
+
+
+def test_docstring_examples_run():
+    import doctest
+    import sys
+
+    for name in ("fracfft.causal", "fracfft.derivative"):
+        result = doctest.testmod(sys.modules[name], optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0 and result.attempted > 0, name

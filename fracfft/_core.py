@@ -122,11 +122,14 @@ def _crop(plan: Plan, out):
     index = [slice(None)] * len(plan.shape)
     for ax in plan.axes:
         index[ax] = slice(0, plan.shape[ax])
-    if plan.device:
-        from .fft.manual._cuda import contiguous_copy
+    view = out[tuple(index)]
+    if not plan.device:
+        return np.ascontiguousarray(view)
+    if _validate.is_cupy_array(view):
+        return view.copy()
+    from .fft.manual._cuda import _fresh_copy, _tpb
 
-        return contiguous_copy(out[tuple(index)])
-    return np.ascontiguousarray(out[tuple(index)])
+    return _fresh_copy(view, view.dtype, _tpb(None))
 
 
 def inverse(plan: Plan, spec):
@@ -244,11 +247,15 @@ def project(plan: Plan, x):
     """Caputo's :math:`P x = x - x_0` along every transformed axis (a new array); else ``x``."""
     if plan.kind != "caputo":
         return x
-    if plan.device:
-        raise NotImplementedError("kind='caputo' on GPU arrays is not implemented yet; "
-                                  "use 'gl' or 'gl2', or a host array")
     for ax in plan.axes:
-        x = x - np.take(x, [0], axis=ax)
+        if not plan.device or _validate.is_cupy_array(x):
+            first = [slice(None)] * x.ndim
+            first[ax] = slice(0, 1)
+            x = x - x[tuple(first)]
+        else:
+            from . import _causal_cuda
+
+            x = _causal_cuda.project(x, ax)
     return x
 
 
@@ -256,13 +263,15 @@ def project_adjoint(plan: Plan, y):
     """:math:`P^T y`: subtract the sum along each transformed axis from its element 0."""
     if plan.kind != "caputo":
         return y
-    if plan.device:
-        raise NotImplementedError("kind='caputo' on GPU arrays is not implemented yet; "
-                                  "use 'gl' or 'gl2', or a host array")
     for ax in plan.axes:
-        first = [slice(None)] * y.ndim
-        first[ax] = slice(0, 1)
-        y[tuple(first)] -= y.sum(axis=ax, keepdims=True)  # y is the core's own new array
+        if not plan.device or _validate.is_cupy_array(y):
+            first = [slice(None)] * y.ndim
+            first[ax] = slice(0, 1)
+            y[tuple(first)] -= y.sum(axis=ax, keepdims=True)  # y is the core's own new array
+        else:
+            from . import _causal_cuda
+
+            y = _causal_cuda.project_adjoint(y, ax)
     return y
 
 

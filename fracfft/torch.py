@@ -152,12 +152,13 @@ def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
     big_g = _core.forward(plan, g_arr)
     galpha = None
     if need_alpha:
-        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(_core.forward(plan, x_arr),
-                                                                 device),
+        x_spec = _core.forward(plan, _core.project(plan, x_arr))  # caputo: of x - x[0]
+        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(x_spec, device),
                                         _dlpack.from_array(big_g, device))
     gx = None
     if need_x:
-        gx = _core.inverse(plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint")))
+        gx = _core.project_adjoint(plan, _core.inverse(
+            plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint"))))
     return gx, galpha
 
 

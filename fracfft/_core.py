@@ -113,7 +113,9 @@ def inverse(plan: Plan, spec):
 def symbol(plan: Plan, mode: str):
     """Return the symbol for ``mode`` in the spectrum's precision.
 
-    ``mode`` is "forward", "adjoint", "dalpha", or "both" for the pair ``(K, dK/dalpha)``.
+    ``mode`` is one of :data:`fracfft.symbols.MODES` -- "forward" (``K``), "adjoint"
+    (``conj(K)``), "dalpha" (``dK/dalpha``), "dalpha_adjoint", "dalpha2" (``d2K/dalpha2``),
+    "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``.
     """
     k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
                     plan.alpha, plan.kind, mode)

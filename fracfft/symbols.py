@@ -94,12 +94,15 @@ def _axis_grid(n, dx, half):
     return parts
 
 
-def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
-    """Return (K, dK or None) of the 1-D weyl symbol on one axis grid, placed on axis ``ax``.
+def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
+    """Return ``[K, dK/da, ..., d^order K/da^order]`` of the 1-D weyl symbol on one axis grid.
 
-    ``grid`` comes from :func:`_axis_grid`; ``nyq`` is the index of the Nyquist bin (even n),
-    else None. Written with real and imaginary parts apart: on large grids the symbol costs a
-    few passes over memory, not a chain of complex temporaries.
+    ``grid`` comes from :func:`_axis_grid` and the result is placed on axis ``ax``; ``nyq`` is
+    the index of the Nyquist bin (even n), else None. With ``L = log(i xi)`` every derivative is
+    ``L**j K``, except at the Nyquist bin, where the symbol is the real part of the principal
+    value and so is each derivative (``Re(L**j (i xi)**alpha)``), and at the zero mode (``0``).
+    Written with real and imaginary parts apart: on large grids the symbol costs a few passes
+    over memory, not a chain of complex temporaries.
     """
     shape = [1] * ndim
     shape[ax] = grid[0].size
@@ -115,30 +118,45 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     def at(i):
         return (slice(None),) * ax + (slice(i, i + 1),)
 
+    full_nyq = None if nyq is None or order == 0 else k[at(nyq)].copy()
     # Nyquist bin (even n): the real part of the principal value keeps K Hermitian.
     if nyq is not None:
         k.imag[at(nyq)] = 0.0
     k[at(0)] = float(alpha == 0) if scalar else np.where(np.equal(alpha, 0), 1.0, 0.0)
-    if not want_dk:
-        return k, None
-    dk = k * log_i_xi  # dK = K log(i xi)
-    if nyq is not None:
-        dk[at(nyq)] = mag[at(nyq)] * (log_i_xi[at(nyq)].real * c - _HALF_PI * s)
-    dk[at(0)] = 0.0
-    return k, dk
+    out = [k]
+    for j in range(1, order + 1):
+        dk = out[-1] * log_i_xi  # d^j K = L**j K
+        if nyq is not None:
+            dk[at(nyq)] = (log_i_xi[at(nyq)] ** j * full_nyq).real
+        dk[at(0)] = 0.0
+        out.append(dk)
+    return out
 
 
-def _radial(r, alpha, sign, want_dk):
-    """Return (K, dK or None) of ``sign * |xi|**alpha`` (identity at alpha == 0)."""
-    zero = r == 0
-    base = np.where(zero, 1.0, r)
-    mag = base**alpha
+def _radial(r2, alpha, sign, order):
+    """Return ``[K, dK/da, ...]`` of ``sign * |xi|**alpha`` (identity at alpha == 0).
+
+    ``r2`` is ``|xi|**2``: the power is taken as ``(|xi|**2)**(alpha/2)``, no square root.
+    """
+    zero = r2 == 0
+    base2 = np.where(zero, 1.0, r2)
+    mag = base2 ** (0.5 * alpha)
     identity = np.equal(alpha, 0)
     k = np.where(identity, 1.0, sign * mag)
     k = np.where(zero, np.where(identity, 1.0, 0.0), k)
-    if not want_dk:
-        return k, None
-    return k, np.where(zero, 0.0, sign * mag * np.log(base))
+    out = [k]
+    if order:
+        log_r = 0.5 * np.log(base2)
+        term = np.where(zero, 0.0, sign * mag)
+        for _ in range(order):
+            term = term * log_r
+            out.append(term)
+    return out
+
+
+def _taylor_product(a, b):
+    """Return the derivatives of ``f*g`` from those of ``f`` and ``g`` (Leibniz's rule)."""
+    return [sum(math.comb(m, j) * a[j] * b[m - j] for j in range(m + 1)) for m in range(len(a))]
 
 
 def _grids(axes, ns, dxs, real):
@@ -148,37 +166,45 @@ def _grids(axes, ns, dxs, real):
         yield ax, n, dx, real and j == len(axes) - 1, (n // 2 if n % 2 == 0 else None)
 
 
-def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
-    want_dk = mode in ("dalpha", "both")
+# mode -> (order of the alpha-derivative, conjugated?)
+MODES = {
+    "forward": (0, False),
+    "adjoint": (0, True),
+    "dalpha": (1, False),
+    "dalpha_adjoint": (1, True),
+    "dalpha2": (2, False),
+    "dalpha2_adjoint": (2, True),
+}
+
+
+def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order):
+    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid."""
     grids = list(_grids(axes, ns, dxs, real))
     if kind == "weyl":
-        factors = [_weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, want_dk)
-                   for ax, n, dx, half, nyq in grids]
-        k = factors[0][0]
-        for kj, _ in factors[1:]:
-            k = k * kj
-        if mode == "adjoint":
-            return np.conj(k)
-        if not want_dk:
-            return k
-        # Product rule: d/da prod_j K_j = sum_j dK_j prod_{i != j} K_i.
-        dk = 0
-        for j, (_, dkj) in enumerate(factors):
-            term = dkj
-            for i, (ki, _) in enumerate(factors):
-                if i != j:
-                    term = term * ki
-            dk = dk + term
-    else:
-        r2 = 0
-        for ax, n, dx, half, _ in grids:
-            xi = wavenumbers(n, dx, real=half)
-            shape = [1] * ndim
-            shape[ax] = xi.size
-            r2 = r2 + (xi * xi).reshape(shape)
-        sign = -1.0 if kind == "riesz" else 1.0
-        k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)  # real: self-adjoint
-    return {"both": (k, dk), "dalpha": dk}.get(mode, k)
+        # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
+        out = None
+        for ax, n, dx, half, nyq in grids:
+            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)
+            out = f if out is None else _taylor_product(out, f)
+        return out
+    r2 = 0
+    for ax, n, dx, half, _ in grids:
+        xi = wavenumbers(n, dx, real=half)
+        shape = [1] * ndim
+        shape[ax] = xi.size
+        r2 = r2 + (xi * xi).reshape(shape)
+    return _radial(r2, alpha, -1.0 if kind == "riesz" else 1.0, order)  # real: self-adjoint
+
+
+def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
+    if mode == "both":
+        return tuple(_derivatives(ndim, axes, ns, dxs, real, alpha, kind, 1))
+    try:
+        order, conj = MODES[mode]
+    except KeyError:
+        raise ValueError(f"unknown symbol mode {mode!r}") from None
+    s = _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order)[order]
+    return np.conj(s) if conj and s.dtype.kind == "c" else s
 
 
 @lru_cache(maxsize=64)
@@ -204,9 +230,9 @@ def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
         The order; an array has ``ndim`` dimensions with size 1 on ``axes``.
     kind : {"weyl", "riesz", "laplacian"}
         Symbol family.
-    mode : {"forward", "adjoint", "dalpha", "both"}
-        ``K``, its adjoint ``conj(K)``, ``dK/dalpha``, or the pair ``(K, dK/dalpha)`` from
-        one evaluation.
+    mode : {"forward", "adjoint", "dalpha", "dalpha_adjoint", "dalpha2", "dalpha2_adjoint", "both"}
+        ``K``, its adjoint ``conj(K)``, ``dK/dalpha`` and its conjugate, ``d2K/dalpha2`` and
+        its conjugate, or the pair ``(K, dK/dalpha)`` from one evaluation.
 
     Returns
     -------

@@ -111,23 +111,14 @@ def inverse(plan: Plan, spec):
 
 
 def symbol(plan: Plan, mode: str):
-    """Return the symbol for ``mode`` in the spectrum's precision.
+    """Return the symbol for ``mode`` in the spectrum's precision (cached, read-only).
 
     ``mode`` is one of :data:`fracfft.symbols.MODES` -- "forward" (``K``), "adjoint"
     (``conj(K)``), "dalpha" (``dK/dalpha``), "dalpha_adjoint", "dalpha2" (``d2K/dalpha2``),
     "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``.
     """
-    k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
-                    plan.alpha, plan.kind, mode)
-    if plan.spectral_dtype != np.complex64:
-        return k
-    if isinstance(k, tuple):
-        return tuple(_single(a) for a in k)
-    return _single(k)
-
-
-def _single(k):
-    return k.astype(np.complex64 if k.dtype.kind == "c" else np.float32)
+    return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
+                       plan.alpha, plan.kind, mode, plan.spectral_dtype == np.complex64)
 
 
 def multiply(plan: Plan, spec, k):

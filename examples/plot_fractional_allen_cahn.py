@@ -130,13 +130,13 @@ def plot(path, powers=(0.7, 1.0), **kwargs):
                              constrained_layout=True)
     for ax, s in zip(axes, powers):
         u, (t, e) = simulate(s, **kwargs)
-        ax.imshow(u, cmap="RdBu_r", vmin=-1, vmax=1, origin="lower",
+        ax.imshow(u, cmap="RdBu_r", vmin=-1, vmax=1, origin="lower", interpolation="bilinear",
                   extent=(0, LENGTH, 0, LENGTH))
         ax.set(title=f"s = {s:g}, t = {t[-1]:g}", xticks=[], yticks=[])
         axes[-1].plot(t, e, label=f"s = {s:g}")
     axes[-1].set(xlabel="t", ylabel="free energy E(u)", title="energy decay")
     axes[-1].legend(fontsize="small")
-    fig.savefig(path, dpi=80)
+    fig.savefig(path, dpi=72)
     plt.close(fig)
 
 

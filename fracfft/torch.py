@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import _core, _dlpack, _validate
+from . import _compat, _core, _dlpack, _validate
 from .symbols import MODES
 
 __all__ = [
@@ -231,37 +231,41 @@ def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
 # Custom ops: what torch.compile sees (opaque, with shape-only fake implementations)
 # --------------------------------------------------------------------------------------------
 
-@torch.library.custom_op("fracfft::spectral_derivative", mutates_args=())
-def _op_forward(x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str, kind: str,
-                dx: list[float], workers: int, backend: str | None) -> torch.Tensor:
-    return _forward_impl(x, alpha, tuple(dim), method, kind, tuple(dx), workers, backend)
+# torch < 2.4 has no torch.library.custom_op: the ops are not registered there, and the autograd
+# Function below runs its eager path even inside torch.compile (dynamo then breaks the graph).
+_HAS_CUSTOM_OPS = _compat.torch_has_custom_op(torch)
+_is_compiling = _compat.torch_is_compiling(torch)
+_use_custom_ops = _is_compiling if _HAS_CUSTOM_OPS else _compat.not_compiling
 
+if _HAS_CUSTOM_OPS:
+    @torch.library.custom_op("fracfft::spectral_derivative", mutates_args=())
+    def _op_forward(x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str, kind: str,
+                    dx: list[float], workers: int, backend: str | None) -> torch.Tensor:
+        return _forward_impl(x, alpha, tuple(dim), method, kind, tuple(dx), workers, backend)
 
-@_op_forward.register_fake
-def _(x, alpha, dim, method, kind, dx, workers, backend):
-    _, out_dtype = _compute_tensor(torch.empty(0, dtype=x.dtype))
-    return torch.empty(x.shape, dtype=out_dtype, device=x.device)
+    @_op_forward.register_fake
+    def _(x, alpha, dim, method, kind, dx, workers, backend):
+        _, out_dtype = _compute_tensor(torch.empty(0, dtype=x.dtype))
+        return torch.empty(x.shape, dtype=out_dtype, device=x.device)
 
+    @torch.library.custom_op("fracfft::spectral_derivative_vjp", mutates_args=())
+    def _op_vjp(g: torch.Tensor, x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str,
+                kind: str, dx: list[float], workers: int, backend: str | None, need_x: bool,
+                need_alpha: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        gx, galpha = _backward_impl(g, x, alpha, tuple(dim), method, kind, tuple(dx), workers,
+                                    backend, need_x, need_alpha)
+        gx = gx.to(x.dtype) if need_x else torch.empty(0, dtype=x.dtype, device=x.device)
+        if need_alpha:
+            ga = _alpha_grad_tensor(galpha, alpha)
+        else:
+            ga = torch.empty(0, dtype=alpha.dtype, device=alpha.device)
+        return gx, ga
 
-@torch.library.custom_op("fracfft::spectral_derivative_vjp", mutates_args=())
-def _op_vjp(g: torch.Tensor, x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str,
-            kind: str, dx: list[float], workers: int, backend: str | None, need_x: bool,
-            need_alpha: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    gx, galpha = _backward_impl(g, x, alpha, tuple(dim), method, kind, tuple(dx), workers,
-                                backend, need_x, need_alpha)
-    gx = gx.to(x.dtype) if need_x else torch.empty(0, dtype=x.dtype, device=x.device)
-    if need_alpha:
-        ga = _alpha_grad_tensor(galpha, alpha)
-    else:
-        ga = torch.empty(0, dtype=alpha.dtype, device=alpha.device)
-    return gx, ga
-
-
-@_op_vjp.register_fake
-def _(g, x, alpha, dim, method, kind, dx, workers, backend, need_x, need_alpha):
-    gx = x.new_empty(x.shape if need_x else (0,))
-    ga = alpha.new_empty(alpha.shape if need_alpha else (0,))
-    return gx, ga
+    @_op_vjp.register_fake
+    def _(g, x, alpha, dim, method, kind, dx, workers, backend, need_x, need_alpha):
+        gx = x.new_empty(x.shape if need_x else (0,))
+        ga = alpha.new_empty(alpha.shape if need_alpha else (0,))
+        return gx, ga
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,7 +288,7 @@ def _normalize_args(x, alpha, dim, method, kind, dx, workers, backend):
     uncached = _static_args.__wrapped__
     try:
         # dynamo traces the plain function (it warns about lru_cache wrappers)
-        static = uncached if torch.compiler.is_compiling() else _static_args
+        static = uncached if _is_compiling() else _static_args
         dims, kind, dxs, workers = static(dim, x.dim(), kind, dx, workers)
     except TypeError:  # unhashable (a list): validate without the cache
         dims, kind, dxs, workers = uncached(dim, x.dim(), kind, dx, workers)
@@ -460,7 +464,7 @@ class SpectralFractionalDerivative(torch.autograd.Function):
         """Return ``D^alpha x`` (no graph bookkeeping here: see :meth:`setup_context`)."""
         alpha, dims, method, kind, dxs, workers, backend = _normalize_args(
             x, alpha, dim, method, kind, dx, workers, backend)
-        if torch.compiler.is_compiling():
+        if _use_custom_ops():
             a = alpha if isinstance(alpha, torch.Tensor) else torch.tensor(alpha,
                                                                           dtype=torch.float64)
             return torch.ops.fracfft.spectral_derivative(x, a, list(dims), method, kind,
@@ -489,7 +493,7 @@ class SpectralFractionalDerivative(torch.autograd.Function):
             return (None,) * 8
         x, alpha = ctx.saved_tensors
         dims, method, kind, dxs, workers, backend = ctx.args
-        if torch.compiler.is_compiling():
+        if _use_custom_ops():
             a = alpha if alpha is not None else torch.tensor(ctx.alpha, dtype=torch.float64)
             xs = x if x is not None else grad_output
             gx, ga = torch.ops.fracfft.spectral_derivative_vjp(
@@ -538,7 +542,7 @@ class _CompiledSpectralDerivative(SpectralFractionalDerivative):
 
 def _function():
     """Return the Function to apply: the jvp-less twin while dynamo traces, else the public one."""
-    if torch.compiler.is_compiling():
+    if _is_compiling():
         return _CompiledSpectralDerivative
     return SpectralFractionalDerivative
 

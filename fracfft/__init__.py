@@ -10,6 +10,7 @@ The NumPy API lives here; the PyTorch bridge is :mod:`fracfft.torch`. Importing 
 imports neither torch nor numba and compiles nothing.
 """
 
+from .causal import weights
 from .derivative import derivative, derivative_adjoint, derivative_dalpha, fractional_laplacian
 from .fft._registry import get_fft_backend, set_fft_backend
 from .symbols import set_symbol_cache, symbol, symbol_cache_info, wavenumbers
@@ -27,4 +28,5 @@ __all__ = [
     "symbol",
     "symbol_cache_info",
     "wavenumbers",
+    "weights",
 ]

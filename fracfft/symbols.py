@@ -481,6 +481,9 @@ def _symbol_1d(n, alpha, dx, kind, real):
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
     kind = _validate.normalize_kind(kind)
+    if kind not in _validate.PERIODIC_KINDS:
+        raise ValueError(f"symbol is defined for the periodic kinds 'weyl' and 'riesz'; "
+                         f"{kind!r} is causal (a convolution): use fracfft.weights")
     (dx,) = _validate.normalize_dx(dx, 1)
     a = np.asarray(alpha, dtype=np.float64) if np.ndim(alpha) else alpha
     if np.ndim(a):

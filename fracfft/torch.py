@@ -131,8 +131,9 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
                                     workers=_default_workers(workers))
         if xc.numel() == 0:
             out = torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
-        elif isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0:
-            # K = 1 exactly: a copy, as the NumPy API does, not the round-off of two transforms.
+        elif (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
+              and plan.kind != "caputo"):
+            # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
             out = xc.clone(memory_format=torch.contiguous_format)
         else:
             out = _dlpack.from_array(_core.run(plan, arr, mode), xc.device)
@@ -175,12 +176,13 @@ def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
     big_g = _core.forward(plan, g_arr)
     galpha = None
     if need_alpha:
-        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(_core.forward(plan, x_arr),
-                                                                 device),
+        x_spec = _core.forward(plan, _core.project(plan, x_arr))  # caputo: of x - x[0]
+        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(x_spec, device),
                                         _dlpack.from_array(big_g, device))
     gx = None
     if need_x:
-        gx = _core.inverse(plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint")))
+        gx = _core.project_adjoint(plan, _core.inverse(
+            plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint"))))
     return gx, galpha
 
 
@@ -585,8 +587,9 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     dim : int or tuple of int, optional
         Dimension(s) to transform. Over several dims weyl is the composition of the 1-D
         operators and riesz is isotropic (Euclidean :math:`|\xi|`).
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family; the causal kinds are the full-history convolutions of
+        :func:`fracfft.weights` (SPEC §5), computed on a zero-padded grid.
     method : {"auto", "fft", "rfft"}, optional
         ``"auto"``: rfft for real input, fft for complex input.
     dx : float or tuple of float, optional
@@ -691,8 +694,8 @@ class FractionalDerivative(nn.Module):
         buffer.
     dim : int or tuple of int, optional
         Dimension(s) to transform.
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family (causal kinds: see :func:`fracfft.weights`).
     alpha_min, alpha_max : float, optional
         Bounds of a learnable order.
     method : {"auto", "fft", "rfft"}, optional

@@ -1,8 +1,10 @@
 """dask arrays through the NumPy API (SPEC §6): same values, lazy, same chunks."""
 
+import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -189,3 +191,14 @@ def test_import_fracfft_does_not_import_dask():
     code = ("import sys, fracfft; bad = [m for m in ('dask', 'xarray', 'mpi4py', 'mpi4py_fft', "
             "'distributed') if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_example_runs():
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "examples" / "dask_batch.py"), "--rows",
+                           "48", "--n", "512", "--chunk-rows", "16", "--scheduler",
+                           "synchronous"], capture_output=True, text=True, cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr
+    error = float(proc.stdout.split("first block")[1])
+    assert error <= _tol(np.float64, 512)

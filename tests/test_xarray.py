@@ -1,6 +1,10 @@
 """fracfft.xarray (SPEC §6): dx from coordinates, errors naming the dimension, metadata kept."""
 
 import doctest
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +145,14 @@ def test_dask_backed_stays_lazy(rng):
 def test_docstring_examples_run():
     result = doctest.testmod(fx, raise_on_error=False)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_example_runs():
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "examples" / "xarray_coords.py")],
+                          capture_output=True, text=True, cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr
+    error = float(proc.stdout.split("max error")[1].split()[0])
+    assert error <= 16 * np.finfo(np.float64).eps * 240
+    assert "equal True" in proc.stdout

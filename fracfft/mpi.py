@@ -25,7 +25,7 @@ import numpy as np
 from mpi4py_fft import DistArray, newDistArray
 
 from . import _validate
-from .symbols import _axis_grid, _radial, _weyl_1d, wavenumbers
+from .symbols import MODES, _derivatives
 
 __all__ = ["alpha_gradient", "derivative", "derivative_adjoint", "derivative_dalpha",
            "fractional_laplacian"]
@@ -80,42 +80,25 @@ def _check_array(u, fft, name):
 
 
 def _local_symbol(fft, axes, dxs, alpha, kind, mode):
-    """Return the symbol (K, conj K, dK or the pair) on this rank's block of the spectrum."""
-    ndim = len(fft.global_shape(False))
+    """Return the symbol (K, conj K, dK or the pair) on this rank's block of the spectrum.
+
+    The rules of :mod:`fracfft.symbols` apply at global indices: the per-axis factors are
+    built on the whole axis and cut to this rank's slice (``fft.local_slice(True)``).
+    """
     shape = fft.global_shape(False)
     local = fft.local_slice(True)
-    real = np.dtype(fft.dtype(False)).kind == "f"
-    r2c_axis = fft.axes[-1][-1] if real else None
-    want_dk = mode in ("dalpha", "both")
-    if kind == "weyl":
-        # Per-axis 1-D symbols on the whole axis (n entries), cut to this rank's slice: the
-        # zero-mode and Nyquist rules are applied at their global indices.
-        factors = []
-        for ax, dx in zip(axes, dxs):
-            n = shape[ax]
-            nyq = n // 2 if n % 2 == 0 else None
-            k, dk = _weyl_1d(_axis_grid(n, dx, ax == r2c_axis), ax, ndim, nyq, alpha, want_dk)
-            cut = tuple(local[ax] if i == ax else slice(None) for i in range(ndim))
-            factors.append((k[cut], None if dk is None else dk[cut]))
-        k = math.prod((f[0] for f in factors[1:]), start=factors[0][0])
-        if mode == "adjoint":
-            return np.conj(k)
-        if not want_dk:
-            return k
-        dk = 0
-        for j in range(len(factors)):
-            term = factors[j][1]
-            for i, (ki, _) in enumerate(factors):
-                if i != j:
-                    term = term * ki
-            dk = dk + term
-    else:
-        r2 = 0
-        for ax, dx in zip(axes, dxs):
-            xi = wavenumbers(shape[ax], dx, real=ax == r2c_axis)[local[ax]]
-            r2 = r2 + (xi * xi).reshape([-1 if i == ax else 1 for i in range(ndim)])
-        k, dk = _radial(np.sqrt(r2), alpha, -1.0 if kind == "riesz" else 1.0, want_dk)
-    return {"both": (k, dk), "dalpha": dk}.get(mode, k)
+    r2c_axis = fft.axes[-1][-1] if np.dtype(fft.dtype(False)).kind == "f" else None
+    # The symbol builder takes the half (rfft) axis last among the transformed ones.
+    pairs = sorted(zip(axes, dxs), key=lambda p: p[0] == r2c_axis)
+    axes = tuple(a for a, _ in pairs)
+    args = (len(shape), axes, tuple(shape[a] for a in axes), tuple(d for _, d in pairs),
+            r2c_axis in axes, alpha, kind)
+    cuts = tuple(local[a] for a in axes)
+    if mode == "both":
+        return tuple(_derivatives(*args, 1, cuts))
+    order, conj = MODES[mode]
+    s = _derivatives(*args, order, cuts)[order]
+    return np.conj(s) if conj and s.dtype.kind == "c" else s
 
 
 def _spectrum(u, fft):

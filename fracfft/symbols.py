@@ -219,19 +219,30 @@ MODES = {
 }
 
 
-def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order):
-    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid."""
+def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order, cuts=None):
+    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid.
+
+    ``cuts`` (one slice per axis of ``axes``, or None) restricts the result to a block of the
+    grid, e.g. one MPI rank's part of a distributed spectrum: the 1-D factors are built on the
+    whole axis, so the zero-mode and Nyquist rules apply at their global indices, then cut.
+    """
     grids = list(_grids(axes, ns, dxs, real))
+    cuts = cuts or (slice(None),) * len(axes)
+
+    def cut(a, ax, sl):
+        return a[(slice(None),) * ax + (sl,)]
+
     if kind == "weyl":
         # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
         out = None
-        for ax, n, dx, half, nyq in grids:
-            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)
+        for (ax, n, dx, half, nyq), sl in zip(grids, cuts):
+            f = [cut(d, ax, sl) for d in
+                 _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)]
             out = f if out is None else _taylor_product(out, f)
         return out
     r2 = 0
-    for p in _squared_parts(ndim, grids):
-        r2 = r2 + p
+    for p, (ax, *_), sl in zip(_squared_parts(ndim, grids), grids, cuts):
+        r2 = r2 + cut(p, ax, sl)
     return _radial(r2, alpha, -1.0 if kind == "riesz" else 1.0, order)  # real: self-adjoint
 
 

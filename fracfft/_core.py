@@ -152,19 +152,20 @@ def inverse(plan: Plan, spec):
 
 
 def symbol(plan: Plan, mode: str):
-    """Return the symbol for ``mode`` in the spectrum's precision.
+    """Return the symbol for ``mode`` in the spectrum's precision (cached, read-only).
 
-    ``mode`` is "forward", "adjoint", "dalpha", or "both" for the pair ``(K, dK/dalpha)``;
-    the causal kinds also take "dalpha_adjoint", "dalpha2" and "dalpha2_adjoint"
-    (:func:`fracfft.causal.grid_spectrum`).
+    ``mode`` is one of :data:`fracfft.symbols.MODES` -- "forward" (``K``), "adjoint"
+    (``conj(K)``), "dalpha" (``dK/dalpha``), "dalpha_adjoint", "dalpha2" (``d2K/dalpha2``),
+    "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``. Causal kinds give the
+    spectra of their zero-padded weights (:func:`fracfft.causal.grid_spectrum`).
     """
-    if plan.causal:
-        k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
-                                  plan.method == "rfft", plan.alpha, plan.kind, mode)
-    else:
-        k = grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
-                        plan.alpha, plan.kind, mode)
-    if plan.spectral_dtype != np.complex64:
+    single = plan.spectral_dtype == np.complex64
+    if not plan.causal:
+        return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
+                           plan.alpha, plan.kind, mode, single)
+    k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
+                              plan.method == "rfft", plan.alpha, plan.kind, mode)
+    if not single:
         return k
     if isinstance(k, tuple):
         return tuple(_single(a) for a in k)

@@ -12,10 +12,7 @@ import os
 
 import numpy as np
 
-try:  # numpy >= 2
-    from numpy.exceptions import AxisError
-except ImportError:  # pragma: no cover - numpy < 2
-    from numpy import AxisError
+from ._compat import AxisError
 
 PERIODIC_KINDS = ("weyl", "riesz")
 CAUSAL_KINDS = ("gl", "gl2", "caputo")  # SPEC §5: zero-padded convolutions

@@ -61,6 +61,19 @@ _RAISES = r"""
 """
 
 
+def _is_dask(x) -> bool:
+    # By module name: dask is imported only when one of its arrays arrives (SPEC §6).
+    return type(x).__module__.startswith("dask")
+
+
+def _lazy(func, x, alpha, axis, **kwargs):
+    from . import _dask
+
+    laplacian = func is fractional_laplacian
+    return _dask.apply(func, x, alpha, axis, kwargs, axis_default_all=laplacian,
+                       alpha_name="s" if laplacian else "alpha")
+
+
 def _doc(func):
     params = _PARAMETERS.replace("{arg}", func.__code__.co_varnames[0])
     func.__doc__ = func.__doc__.replace("{parameters}", params).replace("{raises}", _RAISES)
@@ -107,6 +120,9 @@ def derivative(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend
     >>> bool(np.allclose(z, x, rtol=0, atol=1e-12))
     True
     """
+    if _is_dask(x):
+        return _lazy(derivative, x, alpha, axis, kind=kind, dx=dx, method=method,
+                     backend=backend, workers=workers)
     return _core.apply(x, alpha, axis, kind=_validate.normalize_kind(kind), dx=dx, method=method,
                        backend=backend, workers=workers, mode="forward")
 
@@ -129,6 +145,9 @@ def derivative_adjoint(g, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto",
         A new array with the shape of ``g``.
     {raises}
     """
+    if _is_dask(g):
+        return _lazy(derivative_adjoint, g, alpha, axis, kind=kind, dx=dx, method=method,
+                     backend=backend, workers=workers)
     return _core.apply(g, alpha, axis, kind=_validate.normalize_kind(kind), dx=dx, method=method,
                        backend=backend, workers=workers, mode="adjoint")
 
@@ -161,6 +180,9 @@ def derivative_dalpha(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", 
     >>> bool(np.allclose(d, exact))
     True
     """
+    if _is_dask(x):
+        return _lazy(derivative_dalpha, x, alpha, axis, kind=kind, dx=dx, method=method,
+                     backend=backend, workers=workers)
     return _core.apply(x, alpha, axis, kind=_validate.normalize_kind(kind), dx=dx, method=method,
                        backend=backend, workers=workers, mode="dalpha")
 
@@ -200,6 +222,9 @@ def fractional_laplacian(x, s, axes=None, *, dx=1.0, method="auto", backend=None
     ValueError, numpy.exceptions.AxisError, TypeError
         As in :func:`derivative`; errors about the order name ``s``.
     """
+    if _is_dask(x):
+        return _lazy(fractional_laplacian, x, s, axes, dx=dx, method=method, backend=backend,
+                     workers=workers)
     x = _validate.as_float_array(x)
     if axes is None:
         axes = tuple(range(x.ndim)) or 0  # 0-d input: let the core raise AxisError

@@ -79,29 +79,48 @@ def _check_array(u, fft, name):
     return dtype
 
 
-def _local_symbol(fft, axes, dxs, alpha, kind, mode):
-    """Return the symbol (K, conj K, dK or the pair) on this rank's block of the spectrum."""
+def _axis_pieces(fft, axes, dxs, alpha, kind, want_dk):
+    """Per transformed axis, the 1-D part of the symbol on this rank's spectral slice.
+
+    weyl: ``(K_a, dK_a)`` of :func:`fracfft.symbols._weyl_1d` built on the whole axis (n
+    entries) and cut to the rank's slice, so the zero-mode and Nyquist rules sit at their
+    global indices; riesz and the Laplacian: ``xi_a**2`` on the slice. Each is shaped to
+    broadcast along its own axis; together they are O(sum of n), not O(prod of n).
+    """
     ndim = len(fft.global_shape(False))
     shape = fft.global_shape(False)
     local = fft.local_slice(True)
     real = np.dtype(fft.dtype(False)).kind == "f"
     r2c_axis = fft.axes[-1][-1] if real else None
-    want_dk = mode in ("dalpha", "both")
-    if kind == "weyl":
-        # Per-axis 1-D symbols on the whole axis (n entries), cut to this rank's slice: the
-        # zero-mode and Nyquist rules are applied at their global indices.
-        factors = []
-        for ax, dx in zip(axes, dxs):
-            n = shape[ax]
+    pieces = []
+    for ax, dx in zip(axes, dxs):
+        n = shape[ax]
+        cut = tuple(local[ax] if i == ax else slice(None) for i in range(ndim))
+        if kind == "weyl":
             nyq = n // 2 if n % 2 == 0 else None
             k, dk = _weyl_1d(_axis_grid(n, dx, ax == r2c_axis), ax, ndim, nyq, alpha, want_dk)
-            cut = tuple(local[ax] if i == ax else slice(None) for i in range(ndim))
-            factors.append((k[cut], None if dk is None else dk[cut]))
+            pieces.append((k[cut], None if dk is None else dk[cut]))
+        else:
+            xi = wavenumbers(n, dx, real=ax == r2c_axis)[local[ax]]
+            pieces.append((xi * xi).reshape([-1 if i == ax else 1 for i in range(ndim)]))
+    return pieces
+
+
+def _rows(a, sl):
+    """Rows ``sl`` of a piece broadcast along axis 0 (all of it where it has size 1)."""
+    return a if a.shape[0] == 1 else a[sl]
+
+
+def _slab_symbol(pieces, alpha, kind, mode, sl):
+    """Return the symbol on rows ``sl`` (axis 0) of this rank's spectral block."""
+    if kind == "weyl":
+        factors = [(_rows(k, sl), None if dk is None else _rows(dk, sl)) for k, dk in pieces]
         k = math.prod((f[0] for f in factors[1:]), start=factors[0][0])
         if mode == "adjoint":
             return np.conj(k)
-        if not want_dk:
+        if mode == "forward":
             return k
+        # Product rule: d/da prod_j K_j = sum_j dK_j prod_{i != j} K_i.
         dk = 0
         for j in range(len(factors)):
             term = factors[j][1]
@@ -109,23 +128,32 @@ def _local_symbol(fft, axes, dxs, alpha, kind, mode):
                 if i != j:
                     term = term * ki
             dk = dk + term
-    else:
-        r2 = 0
-        for ax, dx in zip(axes, dxs):
-            xi = wavenumbers(shape[ax], dx, real=ax == r2c_axis)[local[ax]]
-            r2 = r2 + (xi * xi).reshape([-1 if i == ax else 1 for i in range(ndim)])
-        k, dk = _radial(np.sqrt(r2), alpha, -1.0 if kind == "riesz" else 1.0, want_dk)
+        return (k, dk) if mode == "both" else dk
+    r2 = sum((_rows(p, sl) for p in pieces[1:]), start=_rows(pieces[0], sl))
+    k, dk = _radial(np.sqrt(r2), alpha, -1.0 if kind == "riesz" else 1.0,
+                    mode in ("dalpha", "both"))
     return {"both": (k, dk), "dalpha": dk}.get(mode, k)
 
 
-def _spectrum(u, fft):
-    """Return this rank's block of the (normalised) forward transform, in a new array."""
-    out = np.empty(fft.shape(True), dtype=fft.forward.output_array.dtype)
-    return fft.forward(np.asarray(u), out)
+# The symbol is built and applied this many bytes of spectrum at a time, so it never costs a
+# full-block temporary (the radial symbol needs several passes of temporaries).
+_SLAB_BYTES = 4 << 20
 
 
-def _back(spec, u, fft, dtype):
-    return fft.backward(spec, _back_like(u, fft, dtype))
+def _slabs(spec):
+    rows = spec.shape[0]
+    per_row = max(1, spec[:1].nbytes)
+    step = max(1, _SLAB_BYTES // per_row)
+    return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
+
+
+def _multiply_symbol(spec, pieces, alpha, kind, mode):
+    """``spec *= S`` in place, slab by slab along axis 0."""
+    single = spec.dtype == np.complex64
+    for sl in _slabs(spec):
+        k = _slab_symbol(pieces, alpha, kind, mode, sl)
+        spec[sl] *= k.astype(np.complex64 if k.dtype.kind == "c" else np.float32) if single \
+            else k
 
 
 def _apply(u, alpha, fft, axis, kind, dx, mode, *, name="u", alpha_name="alpha",
@@ -141,10 +169,12 @@ def _apply(u, alpha, fft, axis, kind, dx, mode, *, name="u", alpha_name="alpha",
         out = _back_like(u, fft, dtype)
         out[...] = u
         return out
-    spec = _spectrum(u, fft)
-    k = _local_symbol(fft, axes, dxs, alpha, kind, mode)
-    spec *= k.astype(spec.dtype) if spec.dtype == np.complex64 else k
-    return _back(spec, u, fft, dtype)
+    # The plan's own spectral buffer (forward's output is backward's input): no copy of the
+    # spectrum, and the input is copied by mpi4py-fft into its own input array, never written.
+    spec = fft.forward(np.asarray(u))
+    pieces = _axis_pieces(fft, axes, dxs, alpha, kind, mode in ("dalpha", "both"))
+    _multiply_symbol(spec, pieces, alpha, kind, mode)
+    return fft.backward(None, _back_like(u, fft, dtype))
 
 
 def _back_like(u, fft, dtype):
@@ -315,21 +345,27 @@ def alpha_gradient(u, g, alpha, fft, axis=-1, *, kind="weyl", dx=1.0):
     alpha = _check_alpha(alpha, "alpha")
     _check_array(u, fft, "u")
     _check_array(g, fft, "g")
-    dk = _local_symbol(fft, axes, dxs, alpha, kind, "dalpha")
-    big_u = _spectrum(u, fft)
-    big_g = _spectrum(g, fft)
-    np.conjugate(big_g, out=big_g)
-    big_u *= big_g
-    del big_g
-    term = (big_u * dk).real
+    pieces = _axis_pieces(fft, axes, dxs, alpha, kind, True)
+    big_u = np.array(fft.forward(np.asarray(u)), copy=True)
+    big_g = fft.forward(np.asarray(g))  # the plan's buffer; only read below
+    weights = None
     if np.dtype(fft.dtype(False)).kind == "f":
+        # Bins of the half axis that stand for themselves and their conjugate twins count
+        # twice: global indices 1 .. ceil(n/2) - 1.
         ax = fft.axes[-1][-1]
         n = fft.global_shape(False)[ax]
         start = fft.local_slice(True)[ax].start
-        index = np.arange(start, start + term.shape[ax])
-        twice = np.where((index >= 1) & (2 * index < n), 2.0, 1.0)
-        term = term * twice.reshape([-1 if i == ax else 1 for i in range(term.ndim)])
-    local = float(term.sum(dtype=np.float64)) * float(math.prod(fft.global_shape(False)))
+        index = np.arange(start, start + big_u.shape[ax])
+        weights = np.where((index >= 1) & (2 * index < n), 2.0, 1.0)
+        weights = weights.reshape([-1 if i == ax else 1 for i in range(big_u.ndim)])
+    local = 0.0
+    for sl in _slabs(big_u):
+        term = (_slab_symbol(pieces, alpha, kind, "dalpha", sl) * big_u[sl]
+                * np.conj(big_g[sl])).real
+        if weights is not None:
+            term *= _rows(weights, sl)
+        local += float(term.sum(dtype=np.float64))
+    local *= float(math.prod(fft.global_shape(False)))
     return _sum_over_ranks(local, fft)
 
 

@@ -129,6 +129,10 @@ def test_bad_arguments_raise_when_the_graph_is_built():
         fracfft.derivative(src, np.ones((8, 30)))
     with pytest.raises(ValueError, match="alpha"):
         fracfft.derivative(src, np.ones((3, 1)))
+    bad = np.full((8, 1), 0.5)
+    bad[6, 0] = np.nan  # every entry of a NumPy array of orders is checked up front
+    with pytest.raises(ValueError, match="alpha"):
+        fracfft.derivative(src, bad)
     with pytest.raises(ValueError, match="dx"):
         fracfft.derivative(src, 0.5, dx=-1.0)
     with pytest.raises(ValueError, match="^s "):

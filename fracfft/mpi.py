@@ -12,6 +12,10 @@ wavenumbers of the rank's spectral block (``fft.local_slice(True)``), so the res
 ranks is the serial result on the gathered array. The transforms and all communication are
 mpi4py-fft's; this module adds none except the one ``allreduce`` of :func:`alpha_gradient`.
 
+The spectrum lives in the plan's own work array (forward's output is backward's input), as
+when ``fft.forward()`` is called without an output array: a spectrum obtained earlier from
+that buffer is overwritten. Each call returns a new array.
+
 Only the periodic kinds (``"weyl"``, ``"riesz"``) are available here: a causal kind needs a
 zero-padded transform along its axis, which a ``PFFT`` plan does not provide. ``alpha`` is
 one number for the whole grid.

@@ -91,7 +91,7 @@ def bench_dask(rows, n, nchunks, repeats):
     out = {"shape": [rows, n], "chunks": nchunks, "chunk_MiB": chunk_bytes / MIB}
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         lazy_in = da.random.default_rng(0).standard_normal((rows, n),
                                                           chunks=(chunk_rows, n)).persist()
         wait(lazy_in)
@@ -114,7 +114,7 @@ def bench_dask(rows, n, nchunks, repeats):
 
     # Memory: fresh workers, a streaming pipeline.
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         small = da.random.default_rng(1).standard_normal((2 * chunk_rows, 256),
                                                         chunks=(chunk_rows, 256))
         fracfft.derivative(small, 0.5).sum().compute()  # imports on the workers

@@ -177,7 +177,7 @@ def test_distributed_local_cluster(rng):
     alpha = rng.uniform(0.2, 1.2, (12, 1))
     lazy_in = da.from_array(x, chunks=(3, 32))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             ys = [fracfft.derivative(lazy_in, alpha, kind="riesz", dx=0.3),
                   fracfft.derivative_dalpha(lazy_in, 0.8),

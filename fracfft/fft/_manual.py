@@ -4,7 +4,8 @@
 arrays run the CPU kernels: each transformed axis is moved last into a C-contiguous work
 array, its rows transformed (in parallel over ``workers`` threads), and the axis moved back.
 Device arrays (``__cuda_array_interface__``) go to :mod:`fracfft.fft.manual._cuda`.
-Importing this module imports neither Numba nor a kernel; :func:`load` does.
+Batches of rows are split over ``workers`` plain threads (:func:`.manual._jit.launch`).
+Importing this module imports neither Numba nor a kernel; :func:`load` imports Numba.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from .._validate import is_cupy_array, is_device_array
 NAME = "manual"
 EXTRA = None  # numba is a core dependency
 
-_K = None  # (complex kernels, plans, launch) once loaded
-_R = None  # real kernels, compiled on the first real transform
+_K = None  # (kernels, plans, launch) once loaded
+_EMPTY = {}  # placeholder (0, 0) arrays per dtype for the kernel's unused arguments
 
 
 def load() -> None:
-    """Import Numba and compile (or load from Numba's cache) the complex CPU kernels.
+    """Import Numba and the kernel module; the kernels compile on their first call.
 
-    The real-transform kernels are compiled on the first ``r2c`` / ``c2r`` call.
+    One kernel per precision serves complex and real transforms, compiled (or loaded from
+    Numba's cache) on the first transform in that precision.
 
     Raises
     ------
@@ -40,14 +42,18 @@ def load() -> None:
         _K = (_kernels, _plans, launch)
 
 
-def _load_real():
-    global _R
-    load()
-    if _R is None:
-        from .manual import _real
+def _empty(dtype):
+    e = _EMPTY.get(dtype)
+    if e is None:
+        e = _EMPTY[dtype] = np.empty((0, 0), dtype)
+    return e
 
-        _R = _real
-    return _R
+
+def _run(op, xc, xr, outc, outr, scale, plan, half, workers):
+    kernels, _, launch = _K
+    rows, n = (outr if op == kernels.C2R else outc).shape
+    args = (op, xc, xr, outc, outr, scale) + tuple(plan) + (half,)
+    launch(kernels.rows, args, rows, workers, work=rows * max(n, 1))
 
 
 def _on_device(op, a, *args):
@@ -68,6 +74,10 @@ def _scale(norm, n, forward):
     if (norm == "forward") == forward:
         return 1.0 / n
     return 1.0
+
+
+def _real_of(dtype):
+    return np.dtype(np.float32 if dtype == np.complex64 else np.float64)
 
 
 def _complex_of(dtype):
@@ -96,14 +106,16 @@ def _check_length(n):
 
 
 def _c2c_axis(x, n, ax, forward, norm, workers, dtype):
-    kernels, plans, launch = _K
+    kernels, plans, _ = _K
     _check_length(n)
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), dtype)
     if rows:
+        op = kernels.C2C_FORWARD if forward else kernels.C2C_INVERSE
+        rdt = _real_of(dtype)
         plan = plans.c2c_plan(n, dtype)
-        args = (inp, out, forward, _scale(norm, n, forward)) + plan
-        launch(kernels.c2c_rows, args, rows, workers)
+        _run(op, inp, _empty(rdt), out, _empty(rdt), _scale(norm, n, forward), plan,
+             np.empty(0, dtype), workers)
     return _axis_back(out.reshape(lead + (n,)), ax)
 
 
@@ -175,8 +187,8 @@ def r2c(a, s, axes, norm, workers):
     """
     if is_device_array(a):
         return _on_device("r2c", a, s, axes, norm)
-    real = _load_real()
-    _, plans, launch = _K
+    load()
+    kernels, plans, _ = _K
     if s is None:
         s = tuple(a.shape[ax] for ax in axes)
     rdtype = np.dtype(np.float32 if a.dtype == np.float32 else np.float64)
@@ -186,9 +198,9 @@ def r2c(a, s, axes, norm, workers):
     inp, lead, rows = _rows(a, ax, rdtype)
     out = np.empty((rows, n // 2 + 1), dtype)
     if rows:
-        radices, tw, chirp, filt, post, _ = plans.real_plan(n, dtype)
-        args = (inp, out, _scale(norm, n, True), radices, tw, chirp, filt, post)
-        launch(real.r2c_rows, args, rows, workers)
+        plan = plans.real_plan(n, dtype)
+        _run(kernels.R2C, _empty(dtype), inp, out, _empty(rdtype), _scale(norm, n, True),
+             plan[:4], plan[4], workers)
     x = _axis_back(out.reshape(lead + (n // 2 + 1,)), ax)
     return _result(_c2c_axes(x, s[:-1], axes[:-1], True, norm, workers, dtype), a)
 
@@ -216,8 +228,8 @@ def c2r(a, s, axes, norm, workers):
     """
     if is_device_array(a):
         return _on_device("c2r", a, s, axes, norm)
-    real = _load_real()
-    _, plans, launch = _K
+    load()
+    kernels, plans, _ = _K
     if s is None:
         s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
     dtype = _complex_of(a.dtype)
@@ -228,7 +240,7 @@ def c2r(a, s, axes, norm, workers):
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), rdtype)
     if rows:
-        radices, tw, chirp, filt, _, pre = plans.real_plan(n, dtype)
-        args = (inp, out, _scale(norm, n, False), radices, tw, chirp, filt, pre)
-        launch(real.c2r_rows, args, rows, workers)
+        plan = plans.real_plan(n, dtype)
+        _run(kernels.C2R, inp, _empty(rdtype), _empty(dtype), out, _scale(norm, n, False),
+             plan[:4], plan[5], workers)
     return _result(_axis_back(out.reshape(lead + (n,)), ax), a)

@@ -17,18 +17,23 @@ folded into the copy in and out, so one twiddle table per length serves both dir
   :math:`M \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
   :math:`c_j = e^{-i\pi j^2/n}`, the circular convolution done with two length-:math:`M` FFTs
   and the precomputed spectrum of the filter.
+* Real transforms of even length :math:`n = 2h` read the row as
+  :math:`z_j = x_{2j} + i x_{2j+1}`, take one complex DFT :math:`Z` of length :math:`h` and
+  split it: :math:`X_k = \tfrac12(Z_k + \overline{Z_{h-k}})
+  - \tfrac{i}{2} w^k (Z_k - \overline{Z_{h-k}})`, :math:`w = e^{-2\pi i/n}`, :math:`k = 0..h`
+  (:math:`Z_h \equiv Z_0`); the inverse runs the same split backwards. Odd :math:`n` takes
+  the full complex transform. As in :mod:`scipy.fft`, the inverse ignores the imaginary parts
+  of the zero and (even ``n``) Nyquist bins.
 
 Twiddles and chirps are computed in float64 from exact integer angle reduction (about one ulp)
 and cast to the working precision by the plan cache (:mod:`._plans`). The row kernels
-are compiled with ``parallel=True`` and take the number of row chunks (threads) as an
-argument; they must not be called from inside another parallel region (user code:
-:func:`fracfft.fft.manual.c2c_1d`).
+are serial and GIL-free; batches are split over threads by :func:`._jit.launch`.
+One kernel, :func:`rows`, serves the complex, real-input and real-output transforms.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numba import types as nt
 
 from ._jit import helper, kernel
@@ -211,54 +216,131 @@ def _fft_core(b0, b1, n, radices, tw, chirp, filt):
 
 
 @helper
-def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
-    n = outr.size
-    m = min(xr.size, n)
-    if forward:
-        for i in range(m):
-            b0[i] = xr[i]
+def _load(op, xc, xr, r, n, half, b0):
+    """Pack row ``r`` of the input into ``b0`` for a forward DFT of length ``n``."""
+    if op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
+        lim = min(xr.shape[1], 2 * n)
+        for j in range(lim // 2):
+            b0[j] = complex(xr[r, 2 * j], xr[r, 2 * j + 1])
+        start = lim // 2
+        if lim % 2:
+            b0[start] = xr[r, lim - 1]
+            start += 1
+        for j in range(start, n):
+            b0[j] = 0
+    elif op == 2:  # odd real input: full complex transform
+        lim = min(xr.shape[1], n)
+        for i in range(lim):
+            b0[i] = xr[r, i]
+        for i in range(lim, n):
+            b0[i] = 0
+    elif op == 3 and half.size:
+        # Even real output, h = n bins: Z_k = (X_k + conj X_{h-k}) + pre_k (X_k - conj
+        # X_{h-k}), stored conjugated (the inverse runs as a forward DFT).
+        lim = min(xc.shape[1], n + 1)
+        xk = complex(xc[r, 0].real if lim > 0 else 0.0, 0.0)
+        xh = complex(xc[r, n].real if lim > n else 0.0, 0.0)
+        b0[0] = ((xk + xh) + half[0] * (xk - xh)).conjugate()
+        for k in range(1, n):
+            xk = xc[r, k] if k < lim else 0
+            xh = xc[r, n - k].conjugate() if n - k < lim else 0
+            b0[k] = ((xk + xh) + half[k] * (xk - xh)).conjugate()
+    elif op == 3:  # odd real output: the full Hermitian spectrum, conjugated
+        nb = n // 2 + 1
+        lim = min(xc.shape[1], nb)
+        b0[0] = xc[r, 0].real if lim > 0 else 0
+        for k in range(1, lim):
+            v = xc[r, k]
+            b0[k] = v.conjugate()
+            b0[n - k] = v
+        for k in range(lim, nb):
+            b0[k] = 0
+            b0[n - k] = 0
     else:
-        for i in range(m):
-            b0[i] = xr[i].conjugate()
-    for i in range(m, n):
-        b0[i] = 0
-    res = _fft_core(b0, b1, n, radices, tw, chirp, filt)
-    if forward:
+        lim = min(xc.shape[1], n)
+        if op == 0:
+            for i in range(lim):
+                b0[i] = xc[r, i]
+        else:
+            for i in range(lim):
+                b0[i] = xc[r, i].conjugate()
+        for i in range(lim, n):
+            b0[i] = 0
+
+
+@helper
+def _store(op, z, outc, outr, r, n, scale, half):
+    """Write the DFT ``z[:n]`` of row ``r`` to the output, unpacked and scaled."""
+    if op == 2 and half.size:
+        for k in range(n + 1):
+            zk = z[k % n]
+            zc = z[(n - k) % n].conjugate()
+            outc[r, k] = ((zk + zc) * 0.5 + half[k] * (zk - zc)) * scale
+    elif op == 2:
+        for k in range(outc.shape[1]):
+            outc[r, k] = z[k] * scale
+    elif op == 3 and half.size:
+        for j in range(n):
+            outr[r, 2 * j] = z[j].real * scale
+            outr[r, 2 * j + 1] = -z[j].imag * scale
+    elif op == 3:
+        for j in range(n):
+            outr[r, j] = z[j].real * scale
+    elif op == 0:
         for k in range(n):
-            outr[k] = res[k] * scale
+            outc[r, k] = z[k] * scale
     else:
         for k in range(n):
-            outr[k] = res[k].conjugate() * scale
+            outc[r, k] = z[k].conjugate() * scale
+
+
+#: ``op`` codes of :func:`rows`.
+C2C_FORWARD, C2C_INVERSE, R2C, C2R = 0, 1, 2, 3
 
 
 def _rows_sig(f, c):
-    return nt.void(c[:, ::1], c[:, ::1], nt.boolean, f,
-                   nt.int64[::1], c[::1], c[::1], c[::1], nt.int64)
+    return nt.void(nt.int64, c[:, ::1], f[:, ::1], c[:, ::1], f[:, ::1], f, nt.int64[::1],
+                   c[::1], c[::1], c[::1], c[::1], nt.int64, nt.int64)
 
 
-@kernel(_rows_sig, parallel=True)
-def c2c_rows(x, out, forward, scale, radices, tw, chirp, filt, nchunks):
-    """Complex DFT of each row of ``x`` into ``out``, ``nchunks`` chunks of rows in parallel.
+# One kernel for the four row transforms: the FFT passes are compiled (or loaded from the
+# cache) once per precision, not once per transform.
+@kernel(_rows_sig, dtype_arg=7)
+def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, half, lo, hi):
+    """Transform rows ``lo..hi-1`` of a batch (serial; :func:`._jit.launch` splits batches).
 
     Parameters
     ----------
-    x : (rows, m) complex64 or complex128 C-contiguous array
-        Input rows, zero padded or cropped to ``n = out.shape[1]``; not modified.
-    out : (rows, n) array of the same dtype
-        Output, written in place.
-    forward : bool
-        Direction: ``exp(-2 pi i jk/n)`` when True, ``exp(+2 pi i jk/n)`` when False.
+    op : int
+        :data:`C2C_FORWARD` / :data:`C2C_INVERSE`: ``xc`` -> ``outc`` (complex DFT,
+        ``exp(-+2 pi i jk/n)``, ``n = outc.shape[1]``); :data:`R2C`: real ``xr`` -> ``outc``
+        (``n//2 + 1`` bins; ``n`` is odd exactly when ``half`` is empty); :data:`C2R`: half
+        spectra ``xc`` -> real ``outr`` (``n = outr.shape[1]``).
+    xc, xr : (rows, m) C-contiguous complex / real arrays
+        Input rows (the unused one may be empty), zero padded or cropped to the transform
+        length; not modified.
+    outc, outr : C-contiguous complex / real arrays
+        Output, written in place (the unused one may be empty).
     scale : float
         Factor applied to every output value.
     radices, tw, chirp, filt : arrays
-        The plan of length ``n`` (:func:`fracfft.fft.manual._plans.c2c_plan`).
-    nchunks : int
-        Number of row chunks run concurrently (one per thread; 1 = serial).
+        The complex plan (:func:`fracfft.fft.manual._plans.c2c_plan`, or the first four
+        entries of :func:`~fracfft.fft.manual._plans.real_plan`), in the working precision.
+    half : array
+        ``post`` (R2C) or ``pre`` (C2R) of the real plan; unused (may be empty) for C2C.
+    lo, hi : int
+        Range of rows.
     """
-    rows = x.shape[0]
-    # One chunk of rows per thread, so each thread allocates its work buffers once.
-    for c in prange(nchunks):
-        b0 = np.empty_like(tw)
-        b1 = np.empty_like(tw)
-        for r in range(c * rows // nchunks, (c + 1) * rows // nchunks):
-            _c2c_row(x[r], out[r], forward, scale, radices, tw, chirp, filt, b0, b1)
+    b0 = np.empty_like(tw)
+    b1 = np.empty_like(tw)
+    # Length of the complex DFT: half the real length for even real transforms.
+    if op == 2:
+        n = outc.shape[1] - 1 if half.size else 2 * outc.shape[1] - 1
+    elif op == 3:
+        n = outr.shape[1] // 2 if half.size else outr.shape[1]
+    else:
+        n = outc.shape[1]
+    for r in range(lo, hi):
+        _load(op, xc, xr, r, n, half, b0)
+        _store(op, _fft_core(b0, b1, n, radices, tw, chirp, filt), outc, outr, r, n, scale,
+               half)

@@ -111,11 +111,12 @@ def c2c_plan(n, dtype):
     b[0, :n] = chirp.conj()
     b[0, size - n + 1:] = chirp[:0:-1].conj()
     # The filter spectrum is always computed in complex128, by our own kernel.
-    from ._kernels import c2c_rows
+    from ._kernels import C2C_FORWARD, rows
 
     filt = np.empty_like(b)
-    c2c_rows(b, filt, True, 1.0 / size, radices, tw, np.empty(0, np.complex128),
-             np.empty(0, np.complex128), 1)
+    e = np.empty(0, np.complex128)
+    rows(C2C_FORWARD, b, np.empty((0, 0)), filt, np.empty((0, 0)), 1.0 / size, radices, tw,
+         e, e, e, 0, 1)
     return radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype)
 
 

@@ -11,7 +11,28 @@ import numpy as np
 from numba import types as nt
 
 from ._jit import helper, kernel
-from ._kernels import _c2c_row
+from ._kernels import _fft_core
+
+
+@helper
+def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
+    n = outr.size
+    m = min(xr.size, n)
+    if forward:
+        for i in range(m):
+            b0[i] = xr[i]
+    else:
+        for i in range(m):
+            b0[i] = xr[i].conjugate()
+    for i in range(m, n):
+        b0[i] = 0
+    res = _fft_core(b0, b1, n, radices, tw, chirp, filt)
+    if forward:
+        for k in range(n):
+            outr[k] = res[k] * scale
+    else:
+        for k in range(n):
+            outr[k] = res[k].conjugate() * scale
 
 
 @helper

@@ -67,13 +67,15 @@ def _njit(func, sigs, cache):
     return numba.njit(sigs, cache=cache, **_OPTIONS)(func)
 
 
-def _compile(func, sigs):
+def _compile(func, sigs, listener=None):
     try:
-        return _njit(func, sigs, cache=True), True
+        return _njit(func, sigs, cache=True)
     except (RuntimeError, OSError):
         # No writable cache location (read-only install, read-only NUMBA_CACHE_DIR):
         # compiling without a cache is slower to start but otherwise identical.
-        return _njit(func, sigs, cache=False), False
+        if listener is not None:
+            listener.cached = False
+        return _njit(func, sigs, cache=False)
 
 
 _ANNOUNCED = set()  # precisions whose compilation was announced in this process
@@ -125,7 +127,7 @@ class PerPrecisionKernel:
                 if self._dispatchers[index] is None:
                     listener = _Announce(_NAMES[index])
                     with event.install_listener("numba:compile", listener):
-                        disp, listener.cached = _compile(self.__wrapped__, [self._sigs[index]])
+                        disp = _compile(self.__wrapped__, [self._sigs[index]], listener)
                     self._dispatchers[index] = disp
         return self._dispatchers[index]
 
@@ -161,7 +163,7 @@ def kernel(make=None, *, sigs=None, lazy=True, dtype_arg=0):
     def decorate(func):
         if make is not None and lazy:
             return PerPrecisionKernel(func, sigs, dtype_arg)
-        return _compile(func, sigs)[0]
+        return _compile(func, sigs)
 
     return decorate
 

@@ -49,141 +49,111 @@ from ._jit import helper, kernel
 
 
 @helper
-def _pass2(x, y, tw, n, s):
-    m = n // (2 * s)
-    for j in range(m):
-        w = tw[s * j]
-        for q in range(s):
-            a = x[q + s * j]
-            b = x[q + s * (j + m)]
-            o = q + 2 * s * j
-            y[o] = a + b
-            y[o + s] = (a - b) * w
-
-
-@helper
-def _pass4(x, y, tw, n, s):
-    m = n // (4 * s)
-    mi = tw[n // 4]  # -i in the working precision
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        w3 = tw[3 * s * j]
-        i0 = s * j
-        o = 4 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            a3 = x[i0 + q + 3 * sm]
-            t0 = a0 + a2
-            t1 = a0 - a2
-            t2 = a1 + a3
-            t3 = (a1 - a3) * mi
-            y[o + q] = t0 + t2
-            y[o + q + s] = (t1 + t3) * w1
-            y[o + q + 2 * s] = (t0 - t2) * w2
-            y[o + q + 3 * s] = (t1 - t3) * w3
-
-
-@helper
-def _pass3(x, y, tw, n, s):
-    m = n // (3 * s)
-    w3 = tw[n // 3]
-    c = w3.real  # cos(2pi/3) = -1/2
-    im = w3 - c  # -i sin(2pi/3), kept in the working precision
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        i0 = s * j
-        o = 3 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            t = a1 + a2
-            u = a0 + t * c
-            d = (a1 - a2) * im
-            y[o + q] = a0 + t
-            y[o + q + s] = (u + d) * w1
-            y[o + q + 2 * s] = (u - d) * w2
-
-
-@helper
-def _pass5(x, y, tw, n, s):
-    m = n // (5 * s)
-    r1 = tw[n // 5]
-    r2 = tw[(2 * n) // 5]
-    c1 = r1.real
-    c2 = r2.real
-    im1 = r1 - c1  # -i sin(2pi/5)
-    im2 = r2 - c2  # -i sin(4pi/5)
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        w3 = tw[3 * s * j]
-        w4 = tw[4 * s * j]
-        i0 = s * j
-        o = 5 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            a3 = x[i0 + q + 3 * sm]
-            a4 = x[i0 + q + 4 * sm]
-            b1 = a1 + a4
-            b2 = a2 + a3
-            d1 = a1 - a4
-            d2 = a2 - a3
-            u1 = a0 + b1 * c1 + b2 * c2
-            u2 = a0 + b1 * c2 + b2 * c1
-            v1 = d1 * im1 + d2 * im2
-            v2 = d1 * im2 - d2 * im1
-            y[o + q] = a0 + b1 + b2
-            y[o + q + s] = (u1 + v1) * w1
-            y[o + q + 2 * s] = (u2 + v2) * w2
-            y[o + q + 3 * s] = (u2 - v2) * w3
-            y[o + q + 4 * s] = (u1 - v1) * w4
-
-
-@helper
-def _pass_generic(x, y, tw, n, s, p):
-    m = n // (p * s)
-    np_ = n // p
-    a = np.empty(p, x.dtype)
-    for j in range(m):
-        for q in range(s):
-            for r in range(p):
-                a[r] = x[q + s * (j + r * m)]
-            for k in range(p):
-                acc = a[0]
-                for r in range(1, p):
-                    acc += a[r] * tw[((r * k) % p) * np_]
-                y[q + s * (p * j + k)] = acc * tw[s * j * k]
-
-
-@helper
 def _stockham(x, y, tw, radices):
     """Forward DFT of x (length tw.size) using y as scratch; True when the result is in y."""
+    # All passes in one function: one Numba function to type and one LLVM module to optimise
+    # instead of one per radix (first-use compile time).
     n = tw.size
     s = 1
     in_y = False
     for i in range(radices.size):
         p = radices[i]
-        src, dst = (y, x) if in_y else (x, y)
+        src = y if in_y else x
+        dst = x if in_y else y
+        m = n // (p * s)
+        sm = s * m
         if p == 4:
-            _pass4(src, dst, tw, n, s)
+            mi = tw[n // 4]  # -i in the working precision
+            for j in range(m):
+                w1 = tw[s * j]
+                w2 = tw[2 * s * j]
+                w3 = tw[3 * s * j]
+                i0 = s * j
+                o = 4 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    a3 = src[i0 + q + 3 * sm]
+                    t0 = a0 + a2
+                    t1 = a0 - a2
+                    t2 = a1 + a3
+                    t3 = (a1 - a3) * mi
+                    dst[o + q] = t0 + t2
+                    dst[o + q + s] = (t1 + t3) * w1
+                    dst[o + q + 2 * s] = (t0 - t2) * w2
+                    dst[o + q + 3 * s] = (t1 - t3) * w3
         elif p == 2:
-            _pass2(src, dst, tw, n, s)
+            for j in range(m):
+                w = tw[s * j]
+                for q in range(s):
+                    a0 = src[q + s * j]
+                    a1 = src[q + s * j + sm]
+                    o = q + 2 * s * j
+                    dst[o] = a0 + a1
+                    dst[o + s] = (a0 - a1) * w
         elif p == 3:
-            _pass3(src, dst, tw, n, s)
+            w3 = tw[n // 3]
+            c = w3.real  # cos(2pi/3) = -1/2
+            im = w3 - c  # -i sin(2pi/3), kept in the working precision
+            for j in range(m):
+                w1 = tw[s * j]
+                w2 = tw[2 * s * j]
+                i0 = s * j
+                o = 3 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    t = a1 + a2
+                    u = a0 + t * c
+                    d = (a1 - a2) * im
+                    dst[o + q] = a0 + t
+                    dst[o + q + s] = (u + d) * w1
+                    dst[o + q + 2 * s] = (u - d) * w2
         elif p == 5:
-            _pass5(src, dst, tw, n, s)
-        else:
-            _pass_generic(src, dst, tw, n, s, p)
+            r1 = tw[n // 5]
+            r2 = tw[(2 * n) // 5]
+            c1 = r1.real
+            c2 = r2.real
+            im1 = r1 - c1  # -i sin(2pi/5)
+            im2 = r2 - c2  # -i sin(4pi/5)
+            for j in range(m):
+                w1 = tw[s * j]
+                w2 = tw[2 * s * j]
+                w3 = tw[3 * s * j]
+                w4 = tw[4 * s * j]
+                i0 = s * j
+                o = 5 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    a3 = src[i0 + q + 3 * sm]
+                    a4 = src[i0 + q + 4 * sm]
+                    b1 = a1 + a4
+                    b2 = a2 + a3
+                    d1 = a1 - a4
+                    d2 = a2 - a3
+                    u1 = a0 + b1 * c1 + b2 * c2
+                    u2 = a0 + b1 * c2 + b2 * c1
+                    v1 = d1 * im1 + d2 * im2
+                    v2 = d1 * im2 - d2 * im1
+                    dst[o + q] = a0 + b1 + b2
+                    dst[o + q + s] = (u1 + v1) * w1
+                    dst[o + q + 2 * s] = (u2 + v2) * w2
+                    dst[o + q + 3 * s] = (u2 - v2) * w3
+                    dst[o + q + 4 * s] = (u1 - v1) * w4
+        else:  # any other radix (7): direct p-point DFT, reading the inputs again per output
+            np_ = n // p
+            for j in range(m):
+                for q in range(s):
+                    base = q + s * j
+                    for k in range(p):
+                        acc = src[base]
+                        for r in range(1, p):
+                            acc += src[base + r * sm] * tw[((r * k) % p) * np_]
+                        dst[q + s * (p * j + k)] = acc * tw[s * j * k]
         s *= p
         in_y = not in_y
     return in_y
@@ -191,28 +161,28 @@ def _stockham(x, y, tw, radices):
 
 @helper
 def _fft_core(b0, b1, n, radices, tw, chirp, filt):
-    """Forward DFT of b0[:n] (b0, b1 of length tw.size); return the buffer holding it."""
+    """Forward DFT of b0[:n] (b0, b1 of length tw.size); True when the result is in b1."""
     if chirp.size == 0:
-        return b1 if _stockham(b0, b1, tw, radices) else b0
+        return _stockham(b0, b1, tw, radices)
     size = tw.size
     for j in range(n):
         b0[j] = b0[j] * chirp[j]
     for j in range(n, size):
         b0[j] = 0
-    src, dst = (b1, b0) if _stockham(b0, b1, tw, radices) else (b0, b1)
+    in_b1 = _stockham(b0, b1, tw, radices)
+    src = b1 if in_b1 else b0
     # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
     # conj(FFT(conj(.))).
     for i in range(size):
         src[i] = (src[i] * filt[i]).conjugate()
-    res = dst if _stockham(src, dst, tw, radices) else src
+    if in_b1:
+        in_b1 = not _stockham(b1, b0, tw, radices)
+    else:
+        in_b1 = _stockham(b0, b1, tw, radices)
+    res = b1 if in_b1 else b0
     for k in range(n):
         res[k] = chirp[k] * res[k].conjugate()
-    return res
-
-
-# ---------------------------------------------------------------------------------------------
-# Row kernels
-# ---------------------------------------------------------------------------------------------
+    return in_b1
 
 
 @helper
@@ -342,5 +312,5 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, half, lo, hi):
         n = outc.shape[1]
     for r in range(lo, hi):
         _load(op, xc, xr, r, n, half, b0)
-        _store(op, _fft_core(b0, b1, n, radices, tw, chirp, filt), outc, outr, r, n, scale,
-               half)
+        in_b1 = _fft_core(b0, b1, n, radices, tw, chirp, filt)
+        _store(op, b1 if in_b1 else b0, outc, outr, r, n, scale, half)

@@ -26,7 +26,7 @@ def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
             b0[i] = xr[i].conjugate()
     for i in range(m, n):
         b0[i] = 0
-    res = _fft_core(b0, b1, n, radices, tw, chirp, filt)
+    res = b1 if _fft_core(b0, b1, n, radices, tw, chirp, filt) else b0
     if forward:
         for k in range(n):
             outr[k] = res[k] * scale

@@ -10,6 +10,7 @@ Importing this module imports neither Numba nor a kernel; :func:`load` imports N
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -20,7 +21,6 @@ NAME = "manual"
 EXTRA = None  # numba is a core dependency
 
 _K = None  # (kernels, plans, launch) once loaded
-_EMPTY = {}  # placeholder (0, 0) arrays per dtype for the kernel's unused arguments
 
 
 def load() -> None:
@@ -42,18 +42,40 @@ def load() -> None:
         _K = (_kernels, _plans, launch)
 
 
-def _empty(dtype):
-    e = _EMPTY.get(dtype)
-    if e is None:
-        e = _EMPTY[dtype] = np.empty((0, 0), dtype)
-    return e
+@functools.lru_cache(maxsize=64)
+def _prepared(op, n, char, norm):
+    """Everything a transform of length ``n`` needs besides the data, cached per call kind.
+
+    Returns ``(kernel, plan arguments, complex placeholder, real placeholder)``; the plan
+    arguments are ``(scale, radices, tw, chirp, filt, half)``. Keeps repeated small transforms
+    from paying for plan look-ups, dtype logic and dispatch on every call.
+    """
+    kernels, plans, _ = _K
+    dtype = np.dtype(char)
+    rdtype = _real_of(dtype)
+    if op in (kernels.C2C_FORWARD, kernels.C2C_INVERSE):
+        plan = plans.c2c_plan(n, dtype) + (np.empty(0, dtype),)
+    else:
+        full = plans.real_plan(n, dtype)
+        plan = full[:4] + (full[4] if op == kernels.R2C else full[5],)
+    forward = op in (kernels.C2C_FORWARD, kernels.R2C)
+    func = kernels.rows.dispatcher(0 if dtype == np.complex64 else 1)
+    return (func, (_scale(norm, n, forward),) + plan, np.empty((0, 0), dtype),
+            np.empty((0, 0), rdtype))
 
 
-def _run(op, xc, xr, outc, outr, scale, plan, half, workers):
+def _run(op, x, out, n, norm, workers):
+    """Run kernel ``op`` on the (rows, m) array ``x`` into ``out``; ``n`` the real length."""
     kernels, _, launch = _K
-    rows, n = (outr if op == kernels.C2R else outc).shape
-    args = (op, xc, xr, outc, outr, scale) + tuple(plan) + (half,)
-    launch(kernels.rows, args, rows, workers, work=rows * max(n, 1))
+    real = op == kernels.R2C
+    func, plan, ec, er = _prepared(op, n, (out if real else x).dtype.char, norm)
+    if real:
+        args = (op, ec, x, out, er)
+    elif op == kernels.C2R:
+        args = (op, x, er, ec, out)
+    else:
+        args = (op, x, er, out, er)
+    launch(func, args + plan, out.shape[0], workers, out.size)
 
 
 def _on_device(op, a, *args):
@@ -106,16 +128,12 @@ def _check_length(n):
 
 
 def _c2c_axis(x, n, ax, forward, norm, workers, dtype):
-    kernels, plans, _ = _K
+    kernels = _K[0]
     _check_length(n)
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), dtype)
     if rows:
-        op = kernels.C2C_FORWARD if forward else kernels.C2C_INVERSE
-        rdt = _real_of(dtype)
-        plan = plans.c2c_plan(n, dtype)
-        _run(op, inp, _empty(rdt), out, _empty(rdt), _scale(norm, n, forward), plan,
-             np.empty(0, dtype), workers)
+        _run(kernels.C2C_FORWARD if forward else kernels.C2C_INVERSE, inp, out, n, norm, workers)
     return _axis_back(out.reshape(lead + (n,)), ax)
 
 
@@ -188,7 +206,7 @@ def r2c(a, s, axes, norm, workers):
     if is_device_array(a):
         return _on_device("r2c", a, s, axes, norm)
     load()
-    kernels, plans, _ = _K
+    kernels = _K[0]
     if s is None:
         s = tuple(a.shape[ax] for ax in axes)
     rdtype = np.dtype(np.float32 if a.dtype == np.float32 else np.float64)
@@ -198,9 +216,7 @@ def r2c(a, s, axes, norm, workers):
     inp, lead, rows = _rows(a, ax, rdtype)
     out = np.empty((rows, n // 2 + 1), dtype)
     if rows:
-        plan = plans.real_plan(n, dtype)
-        _run(kernels.R2C, _empty(dtype), inp, out, _empty(rdtype), _scale(norm, n, True),
-             plan[:4], plan[4], workers)
+        _run(kernels.R2C, inp, out, n, norm, workers)
     x = _axis_back(out.reshape(lead + (n // 2 + 1,)), ax)
     return _result(_c2c_axes(x, s[:-1], axes[:-1], True, norm, workers, dtype), a)
 
@@ -229,7 +245,7 @@ def c2r(a, s, axes, norm, workers):
     if is_device_array(a):
         return _on_device("c2r", a, s, axes, norm)
     load()
-    kernels, plans, _ = _K
+    kernels = _K[0]
     if s is None:
         s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
     dtype = _complex_of(a.dtype)
@@ -240,7 +256,5 @@ def c2r(a, s, axes, norm, workers):
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), rdtype)
     if rows:
-        plan = plans.real_plan(n, dtype)
-        _run(kernels.C2R, inp, _empty(rdtype), _empty(dtype), out, _scale(norm, n, False),
-             plan[:4], plan[5], workers)
+        _run(kernels.C2R, inp, out, n, norm, workers)
     return _result(_axis_back(out.reshape(lead + (n,)), ax), a)

@@ -211,6 +211,9 @@ def launch(func, args, tasks, workers, work=None):
         Total amount of work (elements); with fewer than :data:`MIN_WORK` per thread the
         number of threads is reduced.
     """
+    if workers == 1 or tasks == 1:  # the common case, without arithmetic
+        func(*args, 0, tasks)
+        return
     nthreads = max(1, min(int(workers), int(tasks)))
     if work is not None:
         nthreads = max(1, min(nthreads, int(work) // MIN_WORK))

@@ -47,7 +47,7 @@ def _prepared(op, n, char, norm):
     """Everything a transform of length ``n`` needs besides the data, cached per call kind.
 
     Returns ``(kernel, plan arguments, complex placeholder, real placeholder)``; the plan
-    arguments are ``(scale, radices, tw, chirp, filt, half)``. Keeps repeated small transforms
+    arguments are ``(scale, radices, tw, chirp, filt, stw, half)``. Keeps repeated small transforms
     from paying for plan look-ups, dtype logic and dispatch on every call.
     """
     kernels, plans, _ = _K
@@ -57,7 +57,7 @@ def _prepared(op, n, char, norm):
         plan = plans.c2c_plan(n, dtype) + (np.empty(0, dtype),)
     else:
         full = plans.real_plan(n, dtype)
-        plan = full[:4] + (full[4] if op == kernels.R2C else full[5],)
+        plan = full[:5] + (full[5] if op == kernels.R2C else full[6],)
     forward = op in (kernels.C2C_FORWARD, kernels.R2C)
     func = kernels.rows.dispatcher(0 if dtype == np.complex64 else 1)
     return (func, (_scale(norm, n, forward),) + plan, np.empty((0, 0), dtype),

@@ -49,13 +49,14 @@ from ._jit import helper, kernel
 
 
 @helper
-def _stockham(x, y, tw, radices):
+def _stockham(x, y, tw, stw, radices):
     """Forward DFT of x (length tw.size) using y as scratch; True when the result is in y."""
     # All passes in one function: one Numba function to type and one LLVM module to optimise
     # instead of one per radix (first-use compile time).
     n = tw.size
     s = 1
     in_y = False
+    off = 0  # start of this pass's twiddles in stw: [j, k-1] for j < m, 1 <= k < p
     for i in range(radices.size):
         p = radices[i]
         src = y if in_y else x
@@ -65,9 +66,9 @@ def _stockham(x, y, tw, radices):
         if p == 4:
             mi = tw[n // 4]  # -i in the working precision
             for j in range(m):
-                w1 = tw[s * j]
-                w2 = tw[2 * s * j]
-                w3 = tw[3 * s * j]
+                w1 = stw[off + 3 * j]
+                w2 = stw[off + 3 * j + 1]
+                w3 = stw[off + 3 * j + 2]
                 i0 = s * j
                 o = 4 * s * j
                 for q in range(s):
@@ -85,7 +86,7 @@ def _stockham(x, y, tw, radices):
                     dst[o + q + 3 * s] = (t1 - t3) * w3
         elif p == 2:
             for j in range(m):
-                w = tw[s * j]
+                w = stw[off + j]
                 for q in range(s):
                     a0 = src[q + s * j]
                     a1 = src[q + s * j + sm]
@@ -97,8 +98,8 @@ def _stockham(x, y, tw, radices):
             c = w3.real  # cos(2pi/3) = -1/2
             im = w3 - c  # -i sin(2pi/3), kept in the working precision
             for j in range(m):
-                w1 = tw[s * j]
-                w2 = tw[2 * s * j]
+                w1 = stw[off + 2 * j]
+                w2 = stw[off + 2 * j + 1]
                 i0 = s * j
                 o = 3 * s * j
                 for q in range(s):
@@ -119,10 +120,10 @@ def _stockham(x, y, tw, radices):
             im1 = r1 - c1  # -i sin(2pi/5)
             im2 = r2 - c2  # -i sin(4pi/5)
             for j in range(m):
-                w1 = tw[s * j]
-                w2 = tw[2 * s * j]
-                w3 = tw[3 * s * j]
-                w4 = tw[4 * s * j]
+                w1 = stw[off + 4 * j]
+                w2 = stw[off + 4 * j + 1]
+                w3 = stw[off + 4 * j + 2]
+                w4 = stw[off + 4 * j + 3]
                 i0 = s * j
                 o = 5 * s * j
                 for q in range(s):
@@ -154,31 +155,32 @@ def _stockham(x, y, tw, radices):
                         for r in range(1, p):
                             acc += src[base + r * sm] * tw[((r * k) % p) * np_]
                         dst[q + s * (p * j + k)] = acc * tw[s * j * k]
+        off += m * (p - 1)
         s *= p
         in_y = not in_y
     return in_y
 
 
 @helper
-def _fft_core(b0, b1, n, radices, tw, chirp, filt):
+def _fft_core(b0, b1, n, radices, tw, chirp, filt, stw):
     """Forward DFT of b0[:n] (b0, b1 of length tw.size); True when the result is in b1."""
     if chirp.size == 0:
-        return _stockham(b0, b1, tw, radices)
+        return _stockham(b0, b1, tw, stw, radices)
     size = tw.size
     for j in range(n):
         b0[j] = b0[j] * chirp[j]
     for j in range(n, size):
         b0[j] = 0
-    in_b1 = _stockham(b0, b1, tw, radices)
+    in_b1 = _stockham(b0, b1, tw, stw, radices)
     src = b1 if in_b1 else b0
     # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
     # conj(FFT(conj(.))).
     for i in range(size):
         src[i] = (src[i] * filt[i]).conjugate()
     if in_b1:
-        in_b1 = not _stockham(b1, b0, tw, radices)
+        in_b1 = not _stockham(b1, b0, tw, stw, radices)
     else:
-        in_b1 = _stockham(b0, b1, tw, radices)
+        in_b1 = _stockham(b0, b1, tw, stw, radices)
     res = b1 if in_b1 else b0
     for k in range(n):
         res[k] = chirp[k] * res[k].conjugate()
@@ -270,13 +272,13 @@ C2C_FORWARD, C2C_INVERSE, R2C, C2R = 0, 1, 2, 3
 
 def _rows_sig(f, c):
     return nt.void(nt.int64, c[:, ::1], f[:, ::1], c[:, ::1], f[:, ::1], f, nt.int64[::1],
-                   c[::1], c[::1], c[::1], c[::1], nt.int64, nt.int64)
+                   c[::1], c[::1], c[::1], c[::1], c[::1], nt.int64, nt.int64)
 
 
 # One kernel for the four row transforms: the FFT passes are compiled (or loaded from the
 # cache) once per precision, not once per transform.
 @kernel(_rows_sig, dtype_arg=7)
-def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, half, lo, hi):
+def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo, hi):
     """Transform rows ``lo..hi-1`` of a batch (serial; :func:`._jit.launch` splits batches).
 
     Parameters
@@ -293,8 +295,8 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, half, lo, hi):
         Output, written in place (the unused one may be empty).
     scale : float
         Factor applied to every output value.
-    radices, tw, chirp, filt : arrays
-        The complex plan (:func:`fracfft.fft.manual._plans.c2c_plan`, or the first four
+    radices, tw, chirp, filt, stw : arrays
+        The complex plan (:func:`fracfft.fft.manual._plans.c2c_plan`, or the first five
         entries of :func:`~fracfft.fft.manual._plans.real_plan`), in the working precision.
     half : array
         ``post`` (R2C) or ``pre`` (C2R) of the real plan; unused (may be empty) for C2C.
@@ -312,5 +314,5 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, half, lo, hi):
         n = outc.shape[1]
     for r in range(lo, hi):
         _load(op, xc, xr, r, n, half, b0)
-        in_b1 = _fft_core(b0, b1, n, radices, tw, chirp, filt)
+        in_b1 = _fft_core(b0, b1, n, radices, tw, chirp, filt, stw)
         _store(op, b1 if in_b1 else b0, outc, outr, r, n, scale, half)

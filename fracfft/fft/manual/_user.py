@@ -15,7 +15,7 @@ from ._kernels import _fft_core
 
 
 @helper
-def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
+def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, stw, b0, b1):
     n = outr.size
     m = min(xr.size, n)
     if forward:
@@ -26,13 +26,36 @@ def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
             b0[i] = xr[i].conjugate()
     for i in range(m, n):
         b0[i] = 0
-    res = b1 if _fft_core(b0, b1, n, radices, tw, chirp, filt) else b0
+    res = b1 if _fft_core(b0, b1, n, radices, tw, chirp, filt, stw) else b0
     if forward:
         for k in range(n):
             outr[k] = res[k] * scale
     else:
         for k in range(n):
             outr[k] = res[k].conjugate() * scale
+
+
+@helper
+def _stage_twiddles(tw, radices):
+    # Same layout as fracfft.fft.manual._plans.stage_twiddles.
+    n = tw.size
+    total = 0
+    s = 1
+    for i in range(radices.size):
+        p = radices[i]
+        total += (n // (p * s)) * (p - 1)
+        s *= p
+    stw = np.empty(total, tw.dtype)
+    t = 0
+    s = 1
+    for i in range(radices.size):
+        p = radices[i]
+        for j in range(n // (p * s)):
+            for k in range(1, p):
+                stw[t] = tw[(s * j * k) % n]
+                t += 1
+        s *= p
+    return stw
 
 
 @helper
@@ -137,7 +160,9 @@ def c2c_1d(x, out, forward, scale):
                 f0[size - j] = cj.conjugate()
         e = np.empty(0, np.complex128)
         fl = np.empty(size, np.complex128)
-        _c2c_row(f0, fl, True, 1.0 / size, radices, tw64, e, e, f1, np.empty(size, np.complex128))
+        _c2c_row(f0, fl, True, 1.0 / size, radices, tw64, e, e, _stage_twiddles(tw64, radices),
+                 f1, np.empty(size, np.complex128))
         for t in range(size):
             filt[t] = fl[t]
-    _c2c_row(x, out, forward, scale, radices, tw, chirp, filt, b0, b1)
+    _c2c_row(x, out, forward, scale, radices, tw, chirp, filt, _stage_twiddles(tw, radices), b0,
+             b1)

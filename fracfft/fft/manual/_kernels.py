@@ -13,8 +13,8 @@ folded into the copy in and out, so one twiddle table per length serves both dir
 
   .. math:: y_{q + s(pj+k)} = w_n^{sjk} \sum_{r<p} x_{q + s(j + rm)}\, \omega_p^{rk}.
 
-* Any other length (large primes included) uses Bluestein's chirp-z algorithm on a power of two
-  :math:`M \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
+* Any other length (large primes included) uses Bluestein's chirp-z algorithm on the smallest
+  :math:`M = 2^a 3^b 5^c \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
   :math:`c_j = e^{-i\pi j^2/n}`, the circular convolution done with two length-:math:`M` FFTs
   and the precomputed spectrum of the filter.
 * Real transforms of even length :math:`n = 2h` read the row as

@@ -13,7 +13,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "real_plan", "roots", "stage_twiddles"]
+__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "fast_length", "real_plan", "roots",
+           "stage_twiddles"]
 
 #: Prime factors handled by the mixed-radix Stockham kernels; any other factor -> Bluestein.
 SMALL_PRIMES = (3, 5, 7)
@@ -106,6 +107,33 @@ def stage_twiddles(tw, radices):
     return np.concatenate(parts) if parts else tw[:0].copy()
 
 
+def fast_length(target):
+    """Return the smallest ``2**a * 3**b * 5**c >= target`` (a fast Bluestein length).
+
+    Parameters
+    ----------
+    target : int
+        Lower bound, at least 1.
+
+    Returns
+    -------
+    int
+        The length; at most the next power of two, often well below it (65537 -> 131220
+        instead of 262144 for ``2n - 1 = 131073``).
+    """
+    best = 1 << (int(target) - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            # Smallest power of two times p35 reaching the target.
+            m = p35 << max(0, (-(-target // p35) - 1).bit_length())
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
 @functools.lru_cache(maxsize=64)
 def c2c_plan(n, dtype):
     """Plan of a length-``n`` complex DFT in ``dtype``.
@@ -122,7 +150,7 @@ def c2c_plan(n, dtype):
     tuple
         ``(radices, twiddles, chirp, filter, stage twiddles)``. Smooth ``n``: twiddles
         ``exp(-2 pi i t/n)``, chirp and filter empty. Otherwise Bluestein on
-        ``M = 2**ceil(log2(2n - 1))``: radices and twiddles of ``M``,
+        ``M = fast_length(2n - 1)``: radices and twiddles of ``M``,
         ``chirp[j] = exp(-i pi j^2/n)`` and ``filter`` the length-``M`` DFT of the wrapped
         ``conj(chirp)``, divided by ``M``. Stage twiddles: :func:`stage_twiddles`.
     """
@@ -133,7 +161,7 @@ def c2c_plan(n, dtype):
         tw = roots(np.arange(n), n)
         return (radices, tw.astype(dtype), empty, empty,
                 stage_twiddles(tw, radices).astype(dtype))
-    size = 1 << (2 * n - 2).bit_length()  # smallest power of two >= 2n - 1
+    size = fast_length(2 * n - 1)
     radices, _ = factor(size)
     tw = roots(np.arange(size), size)
     j = np.arange(n, dtype=np.int64)

@@ -161,111 +161,6 @@ def _stockham(x, y, tw, stw, radices):
     return in_y
 
 
-@helper
-def _fft_core(b0, b1, n, radices, tw, chirp, filt, stw):
-    """Forward DFT of b0[:n] (b0, b1 of length tw.size); True when the result is in b1."""
-    if chirp.size == 0:
-        return _stockham(b0, b1, tw, stw, radices)
-    size = tw.size
-    for j in range(n):
-        b0[j] = b0[j] * chirp[j]
-    for j in range(n, size):
-        b0[j] = 0
-    in_b1 = _stockham(b0, b1, tw, stw, radices)
-    src = b1 if in_b1 else b0
-    # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
-    # conj(FFT(conj(.))).
-    for i in range(size):
-        src[i] = (src[i] * filt[i]).conjugate()
-    if in_b1:
-        in_b1 = not _stockham(b1, b0, tw, stw, radices)
-    else:
-        in_b1 = _stockham(b0, b1, tw, stw, radices)
-    res = b1 if in_b1 else b0
-    for k in range(n):
-        res[k] = chirp[k] * res[k].conjugate()
-    return in_b1
-
-
-@helper
-def _load(op, xc, xr, r, n, half, b0):
-    """Pack row ``r`` of the input into ``b0`` for a forward DFT of length ``n``."""
-    if op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
-        lim = min(xr.shape[1], 2 * n)
-        for j in range(lim // 2):
-            b0[j] = complex(xr[r, 2 * j], xr[r, 2 * j + 1])
-        start = lim // 2
-        if lim % 2:
-            b0[start] = xr[r, lim - 1]
-            start += 1
-        for j in range(start, n):
-            b0[j] = 0
-    elif op == 2:  # odd real input: full complex transform
-        lim = min(xr.shape[1], n)
-        for i in range(lim):
-            b0[i] = xr[r, i]
-        for i in range(lim, n):
-            b0[i] = 0
-    elif op == 3 and half.size:
-        # Even real output, h = n bins: Z_k = (X_k + conj X_{h-k}) + pre_k (X_k - conj
-        # X_{h-k}), stored conjugated (the inverse runs as a forward DFT).
-        lim = min(xc.shape[1], n + 1)
-        xk = complex(xc[r, 0].real if lim > 0 else 0.0, 0.0)
-        xh = complex(xc[r, n].real if lim > n else 0.0, 0.0)
-        b0[0] = ((xk + xh) + half[0] * (xk - xh)).conjugate()
-        for k in range(1, n):
-            xk = xc[r, k] if k < lim else 0
-            xh = xc[r, n - k].conjugate() if n - k < lim else 0
-            b0[k] = ((xk + xh) + half[k] * (xk - xh)).conjugate()
-    elif op == 3:  # odd real output: the full Hermitian spectrum, conjugated
-        nb = n // 2 + 1
-        lim = min(xc.shape[1], nb)
-        b0[0] = xc[r, 0].real if lim > 0 else 0
-        for k in range(1, lim):
-            v = xc[r, k]
-            b0[k] = v.conjugate()
-            b0[n - k] = v
-        for k in range(lim, nb):
-            b0[k] = 0
-            b0[n - k] = 0
-    else:
-        lim = min(xc.shape[1], n)
-        if op == 0:
-            for i in range(lim):
-                b0[i] = xc[r, i]
-        else:
-            for i in range(lim):
-                b0[i] = xc[r, i].conjugate()
-        for i in range(lim, n):
-            b0[i] = 0
-
-
-@helper
-def _store(op, z, outc, outr, r, n, scale, half):
-    """Write the DFT ``z[:n]`` of row ``r`` to the output, unpacked and scaled."""
-    if op == 2 and half.size:
-        for k in range(n + 1):
-            zk = z[k % n]
-            zc = z[(n - k) % n].conjugate()
-            outc[r, k] = ((zk + zc) * 0.5 + half[k] * (zk - zc)) * scale
-    elif op == 2:
-        for k in range(outc.shape[1]):
-            outc[r, k] = z[k] * scale
-    elif op == 3 and half.size:
-        for j in range(n):
-            outr[r, 2 * j] = z[j].real * scale
-            outr[r, 2 * j + 1] = -z[j].imag * scale
-    elif op == 3:
-        for j in range(n):
-            outr[r, j] = z[j].real * scale
-    elif op == 0:
-        for k in range(n):
-            outc[r, k] = z[k] * scale
-    else:
-        for k in range(n):
-            outc[r, k] = z[k].conjugate() * scale
-
-
 #: ``op`` codes of :func:`rows`.
 C2C_FORWARD, C2C_INVERSE, R2C, C2R = 0, 1, 2, 3
 
@@ -312,7 +207,98 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo,
         n = outr.shape[1] // 2 if half.size else outr.shape[1]
     else:
         n = outc.shape[1]
+    size = tw.size
+    # Packing, Bluestein steps and unpacking are written out here rather than in helpers:
+    # each Numba helper level re-optimises and re-emits everything it calls, so a flat kernel
+    # compiles faster on first use.
     for r in range(lo, hi):
-        _load(op, xc, xr, r, n, half, b0)
-        in_b1 = _fft_core(b0, b1, n, radices, tw, chirp, filt, stw)
-        _store(op, b1 if in_b1 else b0, outc, outr, r, n, scale, half)
+        # --- pack row r into b0 (forward DFT of length n) ---
+        if op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
+            lim = min(xr.shape[1], 2 * n)
+            for j in range(lim // 2):
+                b0[j] = complex(xr[r, 2 * j], xr[r, 2 * j + 1])
+            start = lim // 2
+            if lim % 2:
+                b0[start] = xr[r, lim - 1]
+                start += 1
+            for j in range(start, n):
+                b0[j] = 0
+        elif op == 2:  # odd real input: full complex transform
+            lim = min(xr.shape[1], n)
+            for i in range(lim):
+                b0[i] = xr[r, i]
+            for i in range(lim, n):
+                b0[i] = 0
+        elif op == 3 and half.size:
+            # Even real output, h = n bins: Z_k = (X_k + conj X_{h-k}) + pre_k (X_k - conj
+            # X_{h-k}), stored conjugated (the inverse runs as a forward DFT).
+            lim = min(xc.shape[1], n + 1)
+            xk = complex(xc[r, 0].real if lim > 0 else 0.0, 0.0)
+            xh = complex(xc[r, n].real if lim > n else 0.0, 0.0)
+            b0[0] = ((xk + xh) + half[0] * (xk - xh)).conjugate()
+            for k in range(1, n):
+                xk = xc[r, k] if k < lim else 0
+                xh = xc[r, n - k].conjugate() if n - k < lim else 0
+                b0[k] = ((xk + xh) + half[k] * (xk - xh)).conjugate()
+        elif op == 3:  # odd real output: the full Hermitian spectrum, conjugated
+            nb = n // 2 + 1
+            lim = min(xc.shape[1], nb)
+            b0[0] = xc[r, 0].real if lim > 0 else 0
+            for k in range(1, lim):
+                v = xc[r, k]
+                b0[k] = v.conjugate()
+                b0[n - k] = v
+            for k in range(lim, nb):
+                b0[k] = 0
+                b0[n - k] = 0
+        else:
+            lim = min(xc.shape[1], n)
+            if op == 0:
+                for i in range(lim):
+                    b0[i] = xc[r, i]
+            else:
+                for i in range(lim):
+                    b0[i] = xc[r, i].conjugate()
+            for i in range(lim, n):
+                b0[i] = 0
+        # --- forward DFT of b0[:n]; res is the buffer holding it ---
+        if chirp.size == 0:
+            res = b1 if _stockham(b0, b1, tw, stw, radices) else b0
+        else:
+            for j in range(n):
+                b0[j] = b0[j] * chirp[j]
+            for j in range(n, size):
+                b0[j] = 0
+            if _stockham(b0, b1, tw, stw, radices):
+                src, dst = b1, b0
+            else:
+                src, dst = b0, b1
+            # Pointwise product with the filter spectrum (1/M folded in), then the inverse
+            # FFT as conj(FFT(conj(.))).
+            for i in range(size):
+                src[i] = (src[i] * filt[i]).conjugate()
+            res = dst if _stockham(src, dst, tw, stw, radices) else src
+            for k in range(n):
+                res[k] = chirp[k] * res[k].conjugate()
+        # --- unpack, scale and store ---
+        if op == 2 and half.size:
+            for k in range(n + 1):
+                zk = res[k % n]
+                zc = res[(n - k) % n].conjugate()
+                outc[r, k] = ((zk + zc) * 0.5 + half[k] * (zk - zc)) * scale
+        elif op == 2:
+            for k in range(outc.shape[1]):
+                outc[r, k] = res[k] * scale
+        elif op == 3 and half.size:
+            for j in range(n):
+                outr[r, 2 * j] = res[j].real * scale
+                outr[r, 2 * j + 1] = -res[j].imag * scale
+        elif op == 3:
+            for j in range(n):
+                outr[r, j] = res[j].real * scale
+        elif op == 0:
+            for k in range(n):
+                outc[r, k] = res[k] * scale
+        else:
+            for k in range(n):
+                outc[r, k] = res[k].conjugate() * scale

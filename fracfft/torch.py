@@ -566,6 +566,8 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     :math:`\partial L/\partial x = \mathcal F^{-1}[\bar K_\alpha G]` and
     :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum\partial_\alpha K_\alpha X\bar G`
     with :math:`G = \mathcal F g`, computed by the NumPy core, not by differentiating an FFT.
+    The gradients are differentiable again (``create_graph=True``, Hessians) and every
+    ``torch.func`` transform works; see :class:`SpectralFractionalDerivative`.
 
     Parameters
     ----------

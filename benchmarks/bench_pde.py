@@ -158,6 +158,29 @@ def print_table(rows, log=say):
             f"{r['first_ratio']:>6.2f}")
 
 
+def write_plot(path, rows, dpi=90):
+    """Bar chart of the loop and first-call ratios per operator and grid, with the targets."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [f"{r['operator']}\n{r['n']}^3" for r in rows]
+    x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(max(4.0, 1.1 * len(rows) + 1.5), 3.4),
+                           constrained_layout=True)
+    ax.bar(x - 0.2, [r["loop_ratio"] for r in rows], 0.4, label="in a loop (same order)")
+    ax.bar(x + 0.2, [r["first_ratio"] for r in rows], 0.4, label="first call")
+    ax.axhline(1.05, color="C0", ls="--", lw=1, label="loop target 1.05")
+    ax.axhline(1.3, color="C1", ls="--", lw=1, label="first-call target 1.3")
+    ax.set_xticks(x, labels, fontsize="small")
+    ax.set(ylabel="fracfft / hand-written scipy",
+           title=f"PDE loop, float64, workers={WORKERS} (< 1: fracfft faster)")
+    ax.legend(fontsize="x-small", loc="lower right")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="comma-separated n of the n^3 grids (default 64,128,256)")

@@ -12,10 +12,7 @@ import os
 
 import numpy as np
 
-try:  # numpy >= 2
-    from numpy.exceptions import AxisError
-except ImportError:  # pragma: no cover - numpy < 2
-    from numpy import AxisError
+from ._compat import AxisError
 
 KINDS = ("weyl", "riesz")
 METHODS = ("auto", "fft", "rfft")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst.directives.images import Figure
+from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.directives.other import TocTree
 
@@ -46,7 +47,7 @@ extensions = [
     "sphinx-mathjax-offline",  # sets mathjax_path to a copy inside the built site
 ]
 
-exclude_patterns = ["_build", "api/generated/*.examples"]
+exclude_patterns = ["_build", "sg_execution_times.rst", "auto_examples/sg_execution_times.rst"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["fracfft.css"]
@@ -89,6 +90,7 @@ sphinx_gallery_conf = {
     # Keep each run small: the gallery is built in CI.
     "abort_on_example_error": True,
     "show_memory": False,
+    "write_computation_times": False,  # its page loads DataTables from a CDN
     "min_reported_time": 1,
 }
 
@@ -149,7 +151,25 @@ def optional_doc_role(name, rawtext, text, lineno, inliner, options=None, conten
     return [nodes.emphasis(title, title)], []
 
 
+# Classes that are used like functions (``set_fft_backend(name)``, also as ``with``): shown as
+# functions, without the "class" prefix autodoc gives them.
+FUNCTION_LIKE = {"fracfft.set_fft_backend", "fracfft.fft.set_fft_backend"}
+
+
+def _show_as_functions(app, doctree):
+    for desc in doctree.findall(addnodes.desc):
+        if desc.get("objtype") != "class":
+            continue
+        for sig in desc.findall(addnodes.desc_signature):
+            if sig.get("fullname") and f"{sig.get('module')}.{sig['fullname']}" in FUNCTION_LIKE:
+                for annotation in list(sig.findall(addnodes.desc_annotation)):
+                    annotation.parent.remove(annotation)
+                desc["objtype"] = desc["desctype"] = "function"
+                desc["classes"] = [c if c != "class" else "function" for c in desc["classes"]]
+
+
 def setup(app):
+    app.connect("doctree-read", _show_as_functions)
     app.add_directive("optional-figure", OptionalFigure)
     app.add_directive("optional-toctree", OptionalTocTree)
     app.add_role("optional-doc", optional_doc_role)

@@ -48,6 +48,11 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     numpy.ndarray
         float64 wavenumbers in NumPy's FFT ordering.
 
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer or ``dx`` not a positive finite number.
+
     Examples
     --------
     >>> import numpy as np, fracfft
@@ -56,7 +61,10 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     >>> fracfft.wavenumbers(4, dx=np.pi / 2, real=True)
     array([0., 1., 2.])
     """
-    freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    (dx,) = _validate.normalize_dx(dx, 1)
+    freq = np.fft.rfftfreq(int(n), dx) if real else np.fft.fftfreq(int(n), dx)
     return 2.0 * np.pi * freq
 
 
@@ -255,6 +263,12 @@ def symbol(n, alpha, *, dx=1.0, kind="weyl", real=False):
     -------
     numpy.ndarray
         complex128 symbol values.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is below 1, ``dx`` is not positive and finite, ``alpha`` is not finite or
+        ``kind`` is unknown.
 
     Examples
     --------

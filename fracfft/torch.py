@@ -2,14 +2,16 @@ r"""PyTorch bridge: spectral fractional derivatives with manual adjoints and alp
 
 On a uniform periodic grid with angular wavenumbers :math:`\xi = 2\pi\,\mathrm{fftfreq}(n, dx)`,
 
-.. math:: y = D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],\qquad
-          K_\alpha = (i\xi)^\alpha \ \text{(weyl)},\quad K_\alpha = -|\xi|^\alpha\ \text{(riesz)},
+.. math:: y = D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],
 
-with the zero-mode and Nyquist rules of :mod:`fracfft.symbols`. The backward pass never
+.. math:: K_\alpha = (i\xi)^\alpha \ \text{(weyl)},\quad K_\alpha = -|\xi|^\alpha\ \text{(riesz)},
+
+with the zero-mode and Nyquist rules of :doc:`/mathematics`. The backward pass never
 differentiates an FFT graph: for an incoming gradient :math:`g` with :math:`G = \mathcal F g`,
 
-.. math:: \frac{\partial L}{\partial x} = \mathcal F^{-1}[\bar K_\alpha G], \qquad
-          \frac{\partial L}{\partial \alpha} = \mathrm{Re}\,\frac1N\sum_k
+.. math:: \frac{\partial L}{\partial x} = \mathcal F^{-1}[\bar K_\alpha G],
+
+.. math:: \frac{\partial L}{\partial \alpha} = \mathrm{Re}\,\frac1N\sum_k
           \partial_\alpha K_\alpha(\xi_k)\, X_k\, \bar G_k ,
 
 both from the one transform :math:`G`. Tensors reach the NumPy / Numba engine through DLPack

@@ -137,7 +137,30 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""N-dimensional inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i\,j\cdot k/n}`.
 
-    Parameters, return value and errors as in :func:`fftn`.
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    s : sequence of int, optional
+        Output lengths along ``axes`` (zero padding or cropping).
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
 
     Examples
     --------
@@ -152,7 +175,31 @@ def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""N-dimensional DFT of real input; the last of ``axes`` keeps ``n//2 + 1`` bins.
 
-    Parameters, return value and errors as in :func:`fftn`; complex ``a`` is a TypeError.
+    Parameters
+    ----------
+    a : array_like
+        Input array, real.
+    s : sequence of int, optional
+        Input lengths along ``axes`` (zero padding or cropping).
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for float32 input, complex128 otherwise; the last of ``axes`` has ``n//2 + 1``
+        entries.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`; complex ``a`` is a TypeError.
 
     Examples
     --------
@@ -169,9 +216,30 @@ def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""Inverse of :func:`rfftn`: a real array from a Hermitian half spectrum.
 
-    Parameters as in :func:`fftn`; ``s`` gives the real output lengths (by default the last
-    is ``2*(m - 1)``). Returns float32 for single precision, float64 otherwise. Errors as
-    in :func:`fftn`.
+    Parameters
+    ----------
+    a : array_like
+        Input array, the half spectrum.
+    s : sequence of int, optional
+        Real output lengths along ``axes``; by default the last is ``2*(m - 1)``.
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        float32 for single precision, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
 
     Examples
     --------
@@ -236,7 +304,30 @@ def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
 def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     r"""1-D inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i jk/n}`.
 
-    Parameters, return value and errors as in :func:`fft`.
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    n : int, optional
+        Length of the transform (zero padding or cropping of ``a``).
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`.
 
     Examples
     --------
@@ -251,7 +342,30 @@ def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
 def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     r"""1-D DFT of real input, the ``n//2 + 1`` non-negative frequencies.
 
-    Parameters, return value and errors as in :func:`fft`; complex ``a`` is a TypeError.
+    Parameters
+    ----------
+    a : array_like
+        Input array, real.
+    n : int, optional
+        Length of the input used (zero padding or cropping of ``a``).
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for float32 input, complex128 otherwise, ``n//2 + 1`` entries.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`; complex ``a`` is a TypeError.
 
     Examples
     --------
@@ -266,8 +380,30 @@ def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
 def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     r"""Inverse of :func:`rfft`: a real array of length ``n`` (default ``2*(m - 1)``).
 
-    Parameters and errors as in :func:`fft`; returns float32 for single precision, float64
-    otherwise.
+    Parameters
+    ----------
+    a : array_like
+        Input array, the half spectrum.
+    n : int, optional
+        Length of the real output; ``2*(m - 1)`` by default.
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        float32 for single precision, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`.
 
     Examples
     --------

@@ -56,13 +56,17 @@ html_title = f"fracfft {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # API pages hold one object each: their width goes to the code, not to a one-line TOC.
+    "secondary_sidebar_items": {"*": ["page-toc"], "auto_examples/*": ["page-toc"],
+                                "api/index": ["page-toc"], "api/generated/*": []},
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     # No version switcher and no analytics: nothing that loads from outside.
 }
-html_sidebars = {"index": [], "getting_started": []}
+# The section navigation only where a section has pages (the API); elsewhere the text gets
+# the width.
+html_sidebars = {"*": [], "auto_examples/*": [], "api/**": ["sidebar-nav-bs"]}
 html_show_sourcelink = False
 
 nitpicky = False

@@ -15,7 +15,7 @@ import torch
 
 from fracfft.torch import FractionalDerivative, fractional_derivative
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # reproducible data
 
 # %%
 # Training data: random smooth periodic signals (a batch of 32 of length 256) and their

@@ -2,8 +2,9 @@ r"""Discrete Fourier transforms through the selected backend.
 
 :func:`fft`, :func:`ifft`, :func:`rfft`, :func:`irfft` and their n-dimensional versions compute
 
-.. math:: X_k = \sum_{j=0}^{n-1} x_j\, e^{-2\pi i jk/n}, \qquad
-          x_j = \frac{1}{n}\sum_{k=0}^{n-1} X_k\, e^{2\pi i jk/n}
+.. math:: X_k = \sum_{j=0}^{n-1} x_j\, e^{-2\pi i jk/n},
+
+.. math:: x_j = \frac{1}{n}\sum_{k=0}^{n-1} X_k\, e^{2\pi i jk/n}
 
 (``norm="backward"``; ``"ortho"`` scales both by :math:`1/\sqrt n`, ``"forward"`` moves the
 :math:`1/n` to the forward transform) with NumPy >= 2 dtype rules: float32 and complex64 stay

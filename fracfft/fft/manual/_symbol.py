@@ -124,9 +124,9 @@ def multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers):
     dx : float
         Grid spacing (positive).
     kind : int
-        0 = weyl, 1 = riesz (:data:`KINDS`).
+        0 = weyl, 1 = riesz.
     mode : int
-        0 = K, 1 = conj(K), 2 = dK/dalpha (:data:`MODES`).
+        0 = K, 1 = conj(K), 2 = dK/dalpha.
     half : bool
         True for the rfft grid.
     workers : int
@@ -136,6 +136,21 @@ def multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers):
     -------
     ndarray
         ``spec`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` has the wrong number of bins for ``n`` or ``alpha`` the wrong length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fracfft.fft.manual import multiply_symbol
+    >>> spec = np.fft.fft(np.sin(2 * np.pi * np.arange(8) / 8))[None, :]
+    >>> out = multiply_symbol(spec, np.array([1.0]), 8, 2 * np.pi / 8, 0, 0, False, 1)
+    >>> y = np.fft.ifft(out[0]).real                  # d/dt sin t = cos t
+    >>> bool(np.allclose(y, np.cos(2 * np.pi * np.arange(8) / 8)))
+    True
     """
     rows, m = spec.shape
     if m != (n // 2 + 1 if half else n):

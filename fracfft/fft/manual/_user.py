@@ -147,14 +147,24 @@ def c2c_1d(x, out, forward, scale):
     scale : float
         Factor applied to the result (e.g. ``1/n`` for a normalised inverse).
 
+    Returns
+    -------
+    None
+        The transform is written to ``out``.
+
     Examples
     --------
     >>> import numba, numpy as np
     >>> from fracfft.fft.manual import c2c_1d
-    >>> @numba.njit(parallel=True)
+    >>> @numba.njit  # or parallel=True with numba.prange over the rows
     ... def rows_fft(a, out):
-    ...     for i in numba.prange(a.shape[0]):
+    ...     for i in range(a.shape[0]):
     ...         c2c_1d(a[i], out[i], True, 1.0)
+    >>> a = np.random.default_rng(0).standard_normal((4, 12)) + 0j
+    >>> out = np.empty_like(a)
+    >>> rows_fft(a, out)
+    >>> bool(np.allclose(out, np.fft.fft(a, axis=1)))
+    True
     """
     n = out.size
     radices, rest = _smooth_radices(n)

@@ -269,10 +269,11 @@ def _version(text):
 
 
 def _requirements(value):
-    """[(name, floor or None)] from a setup.cfg list of ``name`` / ``name>=floor`` lines."""
+    """[(name, floor or None)] from a setup.cfg list of ``name[extras]>=floor`` lines."""
     out = []
     for line in filter(None, (v.strip() for v in value.splitlines())):
-        m = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(?:>=\s*([0-9][0-9.]*))?", line)
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[A-Za-z0-9_,.-]+\])?\s*(?:>=\s*([0-9][0-9.]*))?",
+                         line)
         assert m, f"setup.cfg: expected 'name' or 'name>=version', got {line!r}"
         out.append((_key(m[1]), m[2]))
     return out

@@ -6,9 +6,9 @@ Every transform is a *forward* DFT :math:`X_k = \sum_j x_j e^{-2\pi i jk/n}`; th
 uses :math:`\mathrm{IDFT}(X) = \overline{\mathrm{DFT}(\overline X)}` with the conjugations
 folded into the copy in and out, so one twiddle table per length serves both directions.
 
-* Lengths :math:`n = 4^a 2^b 3^c 5^d 7^e` run a Stockham autosort FFT (no bit reversal, two
-  ping-pong buffers): radix-4 passes, at most one radix-2 pass, then radix-3/5 passes and a
-  generic radix-7 pass. A pass of radix :math:`p` with stride :math:`s` and
+* Lengths :math:`n = 2^a 3^c 5^d 7^e` run a Stockham autosort FFT (no bit reversal, two
+  ping-pong buffers): radix-8 passes, at most one radix-4 or radix-2 pass, then radix-3/5
+  passes and a generic radix-7 pass. A pass of radix :math:`p` with stride :math:`s` and
   :math:`m = n/(ps)` does, for :math:`0 \le j < m`, :math:`0 \le q < s`,
 
   .. math:: y_{q + s(pj+k)} = w_n^{sjk} \sum_{r<p} x_{q + s(j + rm)}\, \omega_p^{rk}.
@@ -49,21 +49,90 @@ from ._jit import helper, kernel
 
 
 @helper
-def _stockham(x, y, tw, stw, radices):
-    """Forward DFT of x (length tw.size) using y as scratch; True when the result is in y."""
+def _stockham(first, x, y, last, use_last, tw, stw, radices):
+    """Forward DFT of ``first[:n]``, ``n = tw.size``, with ``x`` and ``y`` as scratch.
+
+    The first pass reads ``first`` (which may be ``x``); with ``use_last`` the last pass
+    writes into ``last`` (distinct from ``first`` unless there are two passes or more), which
+    spares the copies in and out of the scratch buffers. Returns True when the result is in
+    ``y`` (meaningless with ``use_last``).
+    """
     # All passes in one function: one Numba function to type and one LLVM module to optimise
     # instead of one per radix (first-use compile time).
     n = tw.size
     s = 1
     in_y = False
     off = 0  # start of this pass's twiddles in stw: [j, k-1] for j < m, 1 <= k < p
-    for i in range(radices.size):
+    npass = radices.size
+    if npass == 0:  # n == 1
+        if use_last:
+            last[0] = first[0]
+        else:
+            x[0] = first[0]
+        return False
+    for i in range(npass):
         p = radices[i]
-        src = y if in_y else x
-        dst = x if in_y else y
+        if i == 0:
+            src = first
+        else:
+            src = y if in_y else x
+        if use_last and i == npass - 1:
+            dst = last
+        else:
+            dst = x if in_y else y
         m = n // (p * s)
         sm = s * m
-        if p == 4:
+        if p == 8:
+            mi = tw[n // 4]  # -i
+            e1 = tw[n // 8]  # exp(-i pi/4)
+            e3 = tw[(3 * n) // 8]  # exp(-3i pi/4)
+            for j in range(m):
+                i0 = s * j
+                o = 8 * s * j
+                t = off + 7 * j
+                w1 = stw[t]
+                w2 = stw[t + 1]
+                w3 = stw[t + 2]
+                w4 = stw[t + 3]
+                w5 = stw[t + 4]
+                w6 = stw[t + 5]
+                w7 = stw[t + 6]
+                for q in range(s):
+                    ib = i0 + q
+                    a0 = src[ib]
+                    a1 = src[ib + sm]
+                    a2 = src[ib + 2 * sm]
+                    a3 = src[ib + 3 * sm]
+                    a4 = src[ib + 4 * sm]
+                    a5 = src[ib + 5 * sm]
+                    a6 = src[ib + 6 * sm]
+                    a7 = src[ib + 7 * sm]
+                    # 4-point DFTs of the even and odd inputs, then one radix-2 step.
+                    u0 = a0 + a4
+                    u1 = a0 - a4
+                    u2 = a2 + a6
+                    u3 = (a2 - a6) * mi
+                    v0 = a1 + a5
+                    v1 = a1 - a5
+                    v2 = a3 + a7
+                    v3 = (a3 - a7) * mi
+                    ev0 = u0 + u2
+                    ev1 = u1 + u3
+                    ev2 = u0 - u2
+                    ev3 = u1 - u3
+                    od0 = v0 + v2
+                    od1 = (v1 + v3) * e1
+                    od2 = (v0 - v2) * mi
+                    od3 = (v1 - v3) * e3
+                    dst[o + q] = ev0 + od0
+                    dst[o + q + s] = (ev1 + od1) * w1
+                    dst[o + q + 2 * s] = (ev2 + od2) * w2
+                    dst[o + q + 3 * s] = (ev3 + od3) * w3
+                    dst[o + q + 4 * s] = (ev0 - od0) * w4
+                    dst[o + q + 5 * s] = (ev1 - od1) * w5
+                    dst[o + q + 6 * s] = (ev2 - od2) * w6
+                    dst[o + q + 7 * s] = (ev3 - od3) * w7
+        elif p == 4:
             mi = tw[n // 4]  # -i in the working precision
             for j in range(m):
                 w1 = stw[off + 3 * j]
@@ -167,13 +236,13 @@ C2C_FORWARD, C2C_INVERSE, R2C, C2R = 0, 1, 2, 3
 
 def _rows_sig(f, c):
     return nt.void(nt.int64, c[:, ::1], f[:, ::1], c[:, ::1], f[:, ::1], f, nt.int64[::1],
-                   c[::1], c[::1], c[::1], c[::1], c[::1], nt.int64, nt.int64)
+                   c[::1], c[::1], c[::1], c[::1], c[::1], c[:, ::1], nt.int64, nt.int64)
 
 
 # One kernel for the four row transforms: the FFT passes are compiled (or loaded from the
 # cache) once per precision, not once per transform.
 @kernel(_rows_sig, dtype_arg=7)
-def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo, hi):
+def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, work, lo, hi):
     """Transform rows ``lo..hi-1`` of a batch (serial; :func:`._jit.launch` splits batches).
 
     Parameters
@@ -195,11 +264,19 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo,
         entries of :func:`~fracfft.fft.manual._plans.real_plan`), in the working precision.
     half : array
         ``post`` (R2C) or ``pre`` (C2R) of the real plan; unused (may be empty) for C2C.
+    work : (2, >= tw.size) array, or empty
+        Scratch buffers; empty: allocated here. Reusing them saves far more than it seems:
+        a fresh 1 MiB buffer costs page faults on every call (65536 points: about 40 % of
+        the transform).
     lo, hi : int
         Range of rows.
     """
-    b0 = np.empty_like(tw)
-    b1 = np.empty_like(tw)
+    if work.shape[0] >= 2 and work.shape[1] >= tw.size:
+        b0 = work[0]
+        b1 = work[1]
+    else:
+        b0 = np.empty_like(tw)
+        b1 = np.empty_like(tw)
     # Length of the complex DFT: half the real length for even real transforms.
     if op == 2:
         n = outc.shape[1] - 1 if half.size else 2 * outc.shape[1] - 1
@@ -208,12 +285,17 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo,
     else:
         n = outc.shape[1]
     size = tw.size
+    # A forward, unscaled complex transform of a smooth length (input as long or cropped)
+    # needs no copies: the passes read the input row and write the output row.
+    direct = op == 0 and scale == 1.0 and chirp.size == 0 and xc.shape[1] >= n
     # Packing, Bluestein steps and unpacking are written out here rather than in helpers:
     # each Numba helper level re-optimises and re-emits everything it calls, so a flat kernel
     # compiles faster on first use.
     for r in range(lo, hi):
         # --- pack row r into b0 (forward DFT of length n) ---
-        if op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
+        if direct:
+            pass
+        elif op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
             lim = min(xr.shape[1], 2 * n)
             for j in range(lim // 2):
                 b0[j] = complex(xr[r, 2 * j], xr[r, 2 * j + 1])
@@ -262,14 +344,18 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo,
             for i in range(lim, n):
                 b0[i] = 0
         # --- forward DFT of b0[:n]; res is the buffer holding it ---
+        if direct:
+            # Forward complex DFT straight from the input row into the output row.
+            _stockham(xc[r], b0, b1, outc[r], True, tw, stw, radices)
+            continue
         if chirp.size == 0:
-            res = b1 if _stockham(b0, b1, tw, stw, radices) else b0
+            res = b1 if _stockham(b0, b0, b1, b0, False, tw, stw, radices) else b0
         else:
             for j in range(n):
                 b0[j] = b0[j] * chirp[j]
             for j in range(n, size):
                 b0[j] = 0
-            if _stockham(b0, b1, tw, stw, radices):
+            if _stockham(b0, b0, b1, b0, False, tw, stw, radices):
                 src, dst = b1, b0
             else:
                 src, dst = b0, b1
@@ -277,7 +363,7 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo,
             # FFT as conj(FFT(conj(.))).
             for i in range(size):
                 src[i] = (src[i] * filt[i]).conjugate()
-            res = dst if _stockham(src, dst, tw, stw, radices) else src
+            res = dst if _stockham(src, src, dst, src, False, tw, stw, radices) else src
             for k in range(n):
                 res[k] = chirp[k] * res[k].conjugate()
         # --- unpack, scale and store ---

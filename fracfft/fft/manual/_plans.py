@@ -61,17 +61,18 @@ def factor(n):
     Returns
     -------
     radices : ndarray of int64
-        Radix-4 passes, at most one radix 2, then 3, 5, 7.
+        Radix-8 passes, at most one radix 4 or 2, then 3, 5, 7.
     rest : int
         The part of ``n`` with other prime factors (1 when ``n`` is smooth).
     """
     rad = []
-    while n % 4 == 0:
-        rad.append(4)
-        n //= 4
-    if n % 2 == 0:
-        rad.append(2)
-        n //= 2
+    while n % 8 == 0:
+        rad.append(8)
+        n //= 8
+    for p in (4, 2):
+        if n % p == 0:
+            rad.append(p)
+            n //= p
     for p in SMALL_PRIMES:
         while n % p == 0:
             rad.append(p)
@@ -176,7 +177,7 @@ def c2c_plan(n, dtype):
     e = np.empty(0, np.complex128)
     stw = stage_twiddles(tw, radices)
     rows(C2C_FORWARD, b, np.empty((0, 0)), filt, np.empty((0, 0)), 1.0 / size, radices, tw,
-         e, e, stw, e, 0, 1)
+         e, e, stw, e, np.empty((0, 0), np.complex128), 0, 1)
     return (radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype),
             stw.astype(dtype))
 

@@ -12,7 +12,8 @@ batch over plain Python threads. No kernel uses Numba's ``parallel=True``, so fr
 starts Numba's threading layer: GNU OpenMP (Numba's default ``omp`` layer) cannot be forked
 once started, and the ``workqueue`` layer aborts when two threads launch kernels at once.
 With plain threads, ``fork``/``spawn``/``forkserver`` children and any number of calling
-threads work, and a kernel compiles about twice as fast as its ``parallel=True`` version.
+threads work, and a kernel compiles faster than its ``parallel=True`` version (which adds
+Numba's parfor passes).
 
 ``cache=True`` is used where Numba can cache; where it cannot (no writable cache location:
 Numba 0.68 raises ``RuntimeError("cannot cache function ...: no locator available")`` when the

@@ -368,9 +368,14 @@ def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, wor
                 res[k] = chirp[k] * res[k].conjugate()
         # --- unpack, scale and store ---
         if op == 2 and half.size:
-            for k in range(n + 1):
-                zk = res[k % n]
-                zc = res[(n - k) % n].conjugate()
+            # Bins 0 and n both use Z_0 (no modulo in the loop: integer division is slow).
+            z0 = res[0]
+            zc = z0.conjugate()
+            outc[r, 0] = ((z0 + zc) * 0.5 + half[0] * (z0 - zc)) * scale
+            outc[r, n] = ((z0 + zc) * 0.5 + half[n] * (z0 - zc)) * scale
+            for k in range(1, n):
+                zk = res[k]
+                zc = res[n - k].conjugate()
                 outc[r, k] = ((zk + zc) * 0.5 + half[k] * (zk - zc)) * scale
         elif op == 2:
             for k in range(outc.shape[1]):

@@ -1,6 +1,6 @@
 """fracfft's own FFT, written with Numba ("manual" backend).
 
-Radix-8/4/2 Stockham passes for powers of two, mixed radix 3/5/7 for other smooth lengths,
+Radix-4/2 Stockham passes for powers of two, mixed radix 3/5/7 for other smooth lengths,
 Bluestein's chirp-z algorithm for every other length, real transforms through the
 half-length complex transform, and batches of rows split over threads. Device arrays go to
 numba.cuda kernels (:mod:`fracfft.fft.manual._cuda`).

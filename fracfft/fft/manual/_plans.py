@@ -61,18 +61,17 @@ def factor(n):
     Returns
     -------
     radices : ndarray of int64
-        Radix-8 passes, at most one radix 4 or 2, then 3, 5, 7.
+        Radix-4 passes, at most one radix 2, then 3, 5, 7.
     rest : int
         The part of ``n`` with other prime factors (1 when ``n`` is smooth).
     """
     rad = []
-    while n % 8 == 0:
-        rad.append(8)
-        n //= 8
-    for p in (4, 2):
-        if n % p == 0:
-            rad.append(p)
-            n //= p
+    while n % 4 == 0:
+        rad.append(4)
+        n //= 4
+    if n % 2 == 0:
+        rad.append(2)
+        n //= 2
     for p in SMALL_PRIMES:
         while n % p == 0:
             rad.append(p)

@@ -164,7 +164,11 @@ def kernel(make=None, *, sigs=None, lazy=True, dtype_arg=0):
     def decorate(func):
         if make is not None and lazy:
             return PerPrecisionKernel(func, sigs, dtype_arg)
-        return _compile(func, sigs)
+        # Eager (c2c_1d, on first access): announced like the lazy kernels.
+        what = " and ".join(_NAMES) if make is not None else "its signatures"
+        listener = _Announce(what)
+        with event.install_listener("numba:compile", listener):
+            return _compile(func, sigs, listener)
 
     return decorate
 

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_causal.py              # all rows (about 2 minutes on 2 cores)
     python benchmarks/bench_causal.py --quick      # smaller N (smoke run)
-    python benchmarks/bench_causal.py --million    # also fracdiff at N = 10**6 (one run, minutes)
+    python benchmarks/bench_causal.py --million    # also fracdiff at N = 10**6 (one run: long)
 
 Every time is a median of repeats (``_reference.time_call``) unless the row says "1 run";
 "ratio" is the other method's time over fracfft's (> 1: fracfft is faster), except where the
@@ -12,7 +12,9 @@ row says fracfft / other. Rows:
 2. the torch Grünwald–Letnikov-by-matrix autograd baseline (``_reference.gl_derivative``),
    forward + backward with x and alpha gradients, against ``fracfft.torch`` with kind="gl";
 3. ``fracdiff.fdiff(x, d, window=N)`` (full history, ``numpy.convolve``; package
-   ``fracdiff-modern``), with the largest difference of the results;
+   ``fracdiff-modern``), with the largest difference of the results; at N = 10**6 fracfft is
+   timed and fracdiff predicted from its N = 10**5 time by the N^2 law, or timed once with
+   ``--million``;
 4. ``scipy.signal.fftconvolve(x, w)[:, :N]`` with the weights prebuilt, on a (64, 65536) batch;
 5. our own periodic derivative (weyl) at the same size;
 6. peak memory of one torch forward + backward on (64, 65536) float64, over the input size.
@@ -129,6 +131,20 @@ def versus_fracdiff(n, budget, single=False):
         f"{' (1 run)' if single else ''}  fracfft {fmt(ours)} (first call {fmt(cold).strip()})"
         f"  ratio {t_fd / ours:8.1f}x (first call {t_fd / cold:.1f}x)  "
         f"max rel diff {err:.1e}")
+    return t_fd
+
+
+def million_predicted(n_small, t_small, budget):
+    n = 1_000_000
+    x = np.random.default_rng(1).standard_normal(n)
+    start = time.perf_counter()
+    fracfft.derivative(x, 0.4, kind="gl")
+    cold = time.perf_counter() - start
+    ours = median(lambda: fracfft.derivative(x, 0.4, kind="gl"), budget, repeats=5)
+    predicted = t_small * (n / n_small) ** 2
+    say(f"[3] N={n}: fracfft {fmt(ours)} (first call {fmt(cold).strip()}); fracdiff predicted "
+        f"{predicted / 60:.0f} min from N={n_small} by the N^2 law (run --million to time it)"
+        f"  ratio ~{predicted / ours:.0f}x")
 
 
 def batch_rows(shape, budget):
@@ -190,9 +206,12 @@ def main(argv=None):
         f"{fracfft.get_fft_backend()!r}; medians of repeats")
     dense_numpy(n_dense, budget)
     torch_baseline(n_dense, budget)
-    versus_fracdiff(10_000 if args.quick else 100_000, budget)
+    n_fd = 10_000 if args.quick else 100_000
+    t_fd = versus_fracdiff(n_fd, budget, single=not args.quick)
     if args.million:
         versus_fracdiff(1_000_000, budget, single=True)
+    elif t_fd is not None:
+        million_predicted(n_fd, t_fd, budget)
     batch_rows(shape, budget)
     torch_memory(shape)
     return 0

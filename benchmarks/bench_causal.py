@@ -16,7 +16,8 @@ row says fracfft / other. Rows:
    timed and fracdiff predicted from its N = 10**5 time by the N^2 law, or timed once with
    ``--million``;
 4. ``scipy.signal.fftconvolve(x, w)[:, :N]`` with the weights prebuilt, on a (64, 65536) batch;
-5. our own periodic derivative (weyl) at the same size;
+5. our own periodic derivative (weyl) at the same size, per backend (rows 4 and 5 are timed
+   in turn, call after call, so a busy machine slows every method alike);
 6. peak memory of one torch forward + backward on (64, 65536) float64, over the input size.
 """
 
@@ -147,21 +148,45 @@ def million_predicted(n_small, t_small, budget):
         f"  ratio ~{predicted / ours:.0f}x")
 
 
-def batch_rows(shape, budget):
+def interleaved(fns, repeats):
+    """Medians of ``fns`` timed in turn, so a busy machine slows them alike."""
+    for f in fns.values():
+        f()  # warm: plans, weights, spectra
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            start = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - start)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def batch_rows(shape, repeats):
     from scipy.signal import fftconvolve
+
+    from fracfft.fft._registry import load_backend
 
     x = np.random.default_rng(2).standard_normal(shape)
     n = shape[-1]
     w = fracfft.weights(n, ALPHA)[None, :]
-    ours = median(lambda: fracfft.derivative(x, ALPHA, kind="gl"), budget)
-    theirs = median(lambda: fftconvolve(x, w, axes=-1)[:, :n], budget)
+    fns = {"fftconvolve": lambda: fftconvolve(x, w, axes=-1)[:, :n]}
+    for b in ("scipy", "fftw", "mkl"):
+        try:
+            load_backend(b)
+        except ImportError:
+            continue
+        fns[f"gl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, kind="gl", backend=b)
+        fns[f"weyl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, backend=b)
+    t = interleaved(fns, repeats)
     err = np.abs(fracfft.derivative(x, ALPHA, kind="gl") - fftconvolve(x, w, axes=-1)[:, :n])
     say(f"[4] scipy.signal.fftconvolve(x, w)[:, :N], weights prebuilt, {shape}: "
-        f"fftconvolve {fmt(theirs)}  fracfft {fmt(ours)}  fracfft/fftconvolve "
-        f"{ours / theirs:5.2f}  (max diff {err.max():.1e})")
-    periodic = median(lambda: fracfft.derivative(x, ALPHA), budget)
-    say(f"[5] periodic weyl derivative, {shape}: weyl {fmt(periodic)}  gl {fmt(ours)}  "
-        f"gl/weyl {ours / periodic:5.2f}")
+        f"fftconvolve {fmt(t['fftconvolve'])}  fracfft (scipy) {fmt(t['gl/scipy'])}  "
+        f"fracfft/fftconvolve {t['gl/scipy'] / t['fftconvolve']:5.2f}  "
+        f"(max diff {err.max():.1e})")
+    for b in ("scipy", "fftw", "mkl"):
+        if f"gl/{b}" in t:
+            say(f"[5] periodic weyl vs gl, {shape}, backend {b}: weyl {fmt(t[f'weyl/{b}'])}  "
+                f"gl {fmt(t[f'gl/{b}'])}  gl/weyl {t[f'gl/{b}'] / t[f'weyl/{b}']:5.2f}")
 
 
 def torch_memory(shape):
@@ -212,7 +237,7 @@ def main(argv=None):
         versus_fracdiff(1_000_000, budget, single=True)
     elif t_fd is not None:
         million_predicted(n_fd, t_fd, budget)
-    batch_rows(shape, budget)
+    batch_rows(shape, 3 if args.quick else 7)
     torch_memory(shape)
     return 0
 

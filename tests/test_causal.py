@@ -516,3 +516,18 @@ def test_main_tour_has_a_causal_section():
         assert f"  {kind}" in text
     assert "inverse round trip" in text and "dense O(N^2) sum" in text
     assert "FAIL" not in text
+
+
+def test_weight_spectra_share_the_bounded_symbol_cache(rng):
+    x = rng.standard_normal((2, 777))
+    fracfft.derivative(x, 0.123, kind="gl2")
+    fracfft.derivative(x, 0.123, kind="gl2")  # second request: stored
+    before = fracfft.symbol_cache_info()
+    y = fracfft.derivative(x, 0.123, kind="gl2")
+    after = fracfft.symbol_cache_info()
+    assert after.hits == before.hits + 1 and after.nbytes == before.nbytes
+    np.testing.assert_array_equal(y, fracfft.derivative(x, 0.123, kind="gl2"))
+    # a learned order that changes at every call leaves nothing behind
+    for a in np.linspace(0.2, 0.3, 5):
+        fracfft.derivative(x, float(a), kind="gl")
+    assert fracfft.symbol_cache_info().nbytes == after.nbytes

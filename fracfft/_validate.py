@@ -12,12 +12,11 @@ import os
 
 import numpy as np
 
-try:  # numpy >= 2
-    from numpy.exceptions import AxisError
-except ImportError:  # pragma: no cover - numpy < 2
-    from numpy import AxisError
+from ._compat import AxisError
 
-KINDS = ("weyl", "riesz")
+PERIODIC_KINDS = ("weyl", "riesz")
+CAUSAL_KINDS = ("gl", "gl2", "caputo")  # SPEC §5: zero-padded convolutions
+KINDS = PERIODIC_KINDS + CAUSAL_KINDS
 METHODS = ("auto", "fft", "rfft")
 NORMS = ("backward", "ortho", "forward")
 

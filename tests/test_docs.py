@@ -2,7 +2,8 @@
 
 * Every ``.. code-block:: python`` of ``docs/*.rst`` runs, page by page in a fresh interpreter
   (the blocks of a page share one namespace, in order, as a reader would type them), with
-  warnings as errors. Blocks marked ``:class: needs-gpu`` run only where a GPU is usable.
+  warnings as errors. Blocks marked ``:class: needs-gpu`` run only where a GPU is usable;
+  ``:class: no-test`` marks an excerpt of a file that is run elsewhere.
 * Every public callable of ``fracfft``, ``fracfft.fft``, ``fracfft.fft.manual`` and
   ``fracfft.torch`` has an Examples section, and its examples pass as doctests.
 * The HTML build (``sphinx-build -W``) succeeds and loads no script or stylesheet from outside
@@ -57,7 +58,8 @@ def test_block_extraction_finds_the_known_blocks():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_docs_code_blocks_run(page, tmp_path):
-    blocks = python_blocks(page)
+    # ``:class: no-test`` marks an excerpt of a file that runs elsewhere (e.g. an example).
+    blocks = [(opts, code) for opts, code in python_blocks(page) if "no-test" not in opts]
     run = [code for opts, code in blocks if "needs-gpu" not in opts]
     if len(run) < len(blocks) and _gpu_usable():
         run = [code for _, code in blocks]

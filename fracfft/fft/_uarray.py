@@ -19,6 +19,8 @@ import os
 
 import numpy as np
 
+from .._compat import normalize_axis_index
+
 __all__ = ["ManualBackend", "manual_backend"]
 
 _NORMS = ("backward", "ortho", "forward")
@@ -75,8 +77,7 @@ def _axes_lengths(x, s, axes, default_axes):
             axes = tuple(range(x.ndim - len(s), x.ndim))
         else:
             axes = default_axes if default_axes is not None else tuple(range(x.ndim))
-    axes = tuple(np.lib.array_utils.normalize_axis_index(operator.index(a), x.ndim)
-                 for a in axes)
+    axes = tuple(normalize_axis_index(operator.index(a), x.ndim) for a in axes)
     if len(set(axes)) != len(axes):
         raise ValueError("all axes must be unique")
     if not axes:

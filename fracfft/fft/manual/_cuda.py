@@ -428,7 +428,8 @@ def multiply_kernel(spec, sym, shape, sym_strides):
 # --------------------------------------------------------------------------
 def _device_id():
     # Plan arrays live on one GPU: key the caches by the current device too.
-    return getattr(cuda.get_current_device(), "id", 0)
+    get = getattr(cuda, "get_current_device", None)
+    return getattr(get(), "id", 0) if get is not None else 0
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,0 +1,252 @@
+"""fracfft._compat: the one place that bridges numpy / torch / numba version differences.
+
+These tests run on whatever stack is installed; CI runs the whole suite twice, on the newest
+releases and on the declared floors (numpy 1.25, scipy 1.11.1, numba 0.59), so each branch of
+the compat layer is exercised by one of the two runs. Older torch releases (< 2.4, no
+``torch.library.custom_op``) are not installed in CI: a subprocess removes the newer names from
+torch 2.13 before fracfft.torch is imported, which is what fracfft sees on torch 2.1 - 2.3.
+"""
+
+import math
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import textwrap
+import types
+
+import numpy as np
+import pytest
+import scipy.fft
+
+import fracfft
+import fracfft.fft
+from fracfft import _compat
+
+from naive import derivative as naive_derivative
+from naive import dft, rel_err
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+PACKAGE = ROOT / "fracfft"
+EPS = np.finfo(np.float64).eps
+
+
+def _tol(n, k=8):
+    return k * EPS * math.sqrt(math.log2(max(n, 2)))
+
+
+def _env(**extra):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), env.get("PYTHONPATH", "")])
+    env["PYTHONWARNINGS"] = "error"
+    env.update(extra)
+    return env
+
+
+def _run(script, **extra):
+    proc = subprocess.run([sys.executable, "-c", script], env=_env(**extra), cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return proc.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# numpy
+# ---------------------------------------------------------------------------------------------
+
+def test_axis_error_is_numpys():
+    assert _compat.AxisError is np.exceptions.AxisError
+    assert issubclass(_compat.AxisError, ValueError)
+    assert issubclass(_compat.AxisError, IndexError)
+
+
+@pytest.mark.parametrize(("axis", "ndim", "expected"),
+                         [(0, 1, 0), (-1, 1, 0), (2, 3, 2), (-3, 3, 0), (-1, 4, 3)])
+def test_normalize_axis_index(axis, ndim, expected):
+    assert _compat.normalize_axis_index(axis, ndim) == expected
+
+
+@pytest.mark.parametrize(("axis", "ndim"), [(1, 1), (-2, 1), (3, 3), (-4, 3), (0, 0)])
+def test_normalize_axis_index_out_of_range(axis, ndim):
+    with pytest.raises(np.exceptions.AxisError):
+        _compat.normalize_axis_index(axis, ndim)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, -2])
+def test_scipy_backend_normalises_axes(rng, axis):
+    # the uarray adapter's axis handling goes through the compat layer on every numpy
+    x = rng.standard_normal((6, 10)) + 1j * rng.standard_normal((6, 10))
+    with scipy.fft.set_backend(fracfft.fft.manual_backend, only=True):
+        y = scipy.fft.fft(x, axis=axis)
+        with pytest.raises(np.exceptions.AxisError):
+            scipy.fft.fft(x, axis=2)
+        z = scipy.fft.fftn(x, axes=(-1, 0))
+    assert rel_err(y, dft(x, axis)) <= _tol(10)
+    assert rel_err(z, dft(dft(x, 0), 1)) <= _tol(60)
+
+
+_NUMPY2_ONLY = re.compile(
+    r"numpy\.lib\.array_utils|np\.lib\.array_utils|numpy\.core\b|np\.core\b"
+    r"|np\.astype\(|np\.unstack|np\.isdtype|np\.vecdot|np\.matrix_transpose|np\.concat\("
+    r"|np\.permute_dims|np\.cumulative_sum|np\.trapezoid|np\.bool\b")
+
+
+def test_version_specific_names_only_in_compat():
+    """numpy-2-only names and torch's newer compile API appear nowhere but _compat.py."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "_compat.py":
+            continue
+        for lineno, line in enumerate(path.read_text().splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if _NUMPY2_ONLY.search(code) or "compiler.is_compiling" in code:
+                offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
+# ---------------------------------------------------------------------------------------------
+# torch helpers (module stand-ins: no torch needed)
+# ---------------------------------------------------------------------------------------------
+
+def test_torch_has_custom_op():
+    ns = types.SimpleNamespace
+    assert _compat.torch_has_custom_op(ns(library=ns(custom_op=lambda *a, **k: None)))
+    assert not _compat.torch_has_custom_op(ns(library=ns()))
+    assert not _compat.torch_has_custom_op(ns())
+
+
+def test_torch_is_compiling_prefers_torch_compiler():
+    def flag():
+        return True
+
+    fake = types.SimpleNamespace(__name__="fake_torch", compiler=types.SimpleNamespace(
+        is_compiling=flag))
+    assert _compat.torch_is_compiling(fake) is flag
+
+
+def test_torch_is_compiling_falls_back_to_dynamo(monkeypatch):
+    # torch 2.1 / 2.2: torch.compiler exists without is_compiling; dynamo has it
+    def flag():
+        return True
+
+    pkg = types.ModuleType("fake_old_torch")
+    pkg.compiler = types.ModuleType("fake_old_torch.compiler")
+    dyn = types.ModuleType("fake_old_torch._dynamo")
+    utils = types.ModuleType("fake_old_torch._dynamo.external_utils")
+    utils.is_compiling = flag
+    for mod in (pkg, pkg.compiler, dyn, utils):
+        monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    assert _compat.torch_is_compiling(pkg) is flag
+
+
+def test_torch_is_compiling_without_either():
+    pkg = types.ModuleType("fake_torch_without_dynamo")  # not importable: no _dynamo
+    assert _compat.torch_is_compiling(pkg) is _compat.not_compiling
+    assert _compat.torch_is_compiling(types.SimpleNamespace()) is _compat.not_compiling
+    assert _compat.not_compiling() is False
+
+
+def test_torch_is_compiling_real_torch():
+    torch = pytest.importorskip("torch")
+    fn = _compat.torch_is_compiling(torch)
+    assert fn() is False
+    assert torch.compile(lambda t: t + 1 if fn() else t - 1, backend="eager")(
+        torch.zeros(())).item() == 1.0
+
+
+_OLD_TORCH = textwrap.dedent("""
+    import numpy as np
+    import torch
+
+    # What fracfft.torch finds on torch 2.1 - 2.3: no torch.library.custom_op.
+    del torch.library.custom_op
+
+    import fracfft.torch as ft
+    from naive import derivative, rel_err
+
+    assert ft._HAS_CUSTOM_OPS is False
+    assert not hasattr(torch.ops.fracfft, "spectral_derivative")
+    assert not hasattr(torch.ops.fracfft, "spectral_derivative_vjp")
+
+    gen = torch.Generator().manual_seed(7)
+    x = torch.randn(3, 16, generator=gen, dtype=torch.float64, requires_grad=True)
+    a = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    y = ft.fractional_derivative(x, a)
+    ref = derivative(x.detach().numpy(), 0.7).real
+    err = rel_err(y.detach().numpy(), ref)
+    tol = 8 * np.finfo(np.float64).eps * np.sqrt(np.log2(16))
+    assert err <= tol, (err, tol)
+    f = ft.SpectralFractionalDerivative.apply
+    assert torch.autograd.gradcheck(lambda t: f(t, a.detach(), -1, "rfft", "riesz"), (x,))
+    assert torch.autograd.gradcheck(lambda s: f(x.detach(), s, -1, "fft", "weyl"), (a,))
+    layer = ft.FractionalDerivative(alpha=0.5)
+    layer(x).sum().backward()
+    print("ok")
+""")
+
+
+def test_torch_without_custom_op_runs_eagerly():
+    pytest.importorskip("torch")
+    assert _run(_OLD_TORCH).strip().endswith("ok")
+
+
+def test_custom_ops_registered_where_available():
+    torch = pytest.importorskip("torch")
+    import fracfft.torch as ft
+
+    assert ft._HAS_CUSTOM_OPS is _compat.torch_has_custom_op(torch)
+    if ft._HAS_CUSTOM_OPS:
+        assert hasattr(torch.ops.fracfft, "spectral_derivative")
+        assert hasattr(torch.ops.fracfft, "spectral_derivative_vjp")
+
+
+# ---------------------------------------------------------------------------------------------
+# numba.cuda: the simulator of numba's built-in CUDA target (no numba-cuda package)
+# ---------------------------------------------------------------------------------------------
+
+_CUDASIM = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from numba import cuda
+
+    if sys.argv[1] == "drop":  # numba's own simulator (numba-cuda absent) lacks this function
+        if hasattr(cuda, "get_current_device"):
+            del cuda.get_current_device
+    import fracfft
+    from naive import derivative, rel_err
+
+    assert cuda.is_available()
+    x = np.random.default_rng(3).standard_normal((2, 24))
+    tol = 8 * np.finfo(np.float64).eps * np.sqrt(np.log2(24))
+    for kind in ("weyl", "riesz"):
+        y = fracfft.derivative(cuda.to_device(x), 0.5, kind=kind, backend="manual")
+        err = rel_err(y.copy_to_host(), derivative(x, 0.5, kind=kind).real)
+        assert err <= tol, (kind, err, tol)
+    print("ok")
+""")
+
+
+@pytest.mark.parametrize("api", ["as-installed", "drop"])
+def test_device_array_under_cuda_simulator(api):
+    """A numba.cuda device array on the manual backend under NUMBA_ENABLE_CUDASIM=1.
+
+    With numba-cuda absent (the floors run) numba's built-in simulator has no
+    ``cuda.get_current_device``; "drop" removes it where numba-cuda provides it, so both
+    runs cover that branch.
+    """
+    out = subprocess.run([sys.executable, "-c", _CUDASIM, api],
+                         env=_env(NUMBA_ENABLE_CUDASIM="1"), cwd=ROOT, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-4000:]
+    assert out.stdout.strip().endswith("ok")
+
+
+def test_naive_reference_is_independent():
+    # guard for the references above: the naive derivative of a sine is analytic
+    n = 32
+    t = 2 * np.pi * np.arange(n) / n
+    y = naive_derivative(np.sin(3 * t), 0.5, dx=2 * np.pi / n).real
+    ref = 3**0.5 * np.sin(3 * t + np.pi / 4)
+    assert rel_err(y, ref) <= _tol(n, 16)

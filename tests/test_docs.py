@@ -26,13 +26,16 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-BLOCK = re.compile(r"^\.\. code-block:: python\n((?:   :[\w-]+:.*\n)*)\n((?:   .*\n|[ \t]*\n)+)",
-                   flags=re.M)
+# A block at any indentation (also inside a list item): its options and body are indented
+# three more spaces than the directive.
+BLOCK = re.compile(r"^( *)\.\. code-block:: python\n((?:\1   :[\w-]+:.*\n)*)\n"
+                   r"((?:\1   .*\n|[ \t]*\n)+)", flags=re.M)
 
 
 def python_blocks(path):
     """``(options, code)`` of each python code block of an .rst file, code dedented."""
-    return [(opts, textwrap.dedent(code)) for opts, code in BLOCK.findall(path.read_text())]
+    return [(opts, textwrap.dedent(code))
+            for _, opts, code in BLOCK.findall(path.read_text())]
 
 
 PAGES = sorted(p for p in DOCS.glob("*.rst") if python_blocks(p))
@@ -54,6 +57,8 @@ def test_block_extraction_finds_the_known_blocks():
     blocks = python_blocks(DOCS / "getting_started.rst")
     assert any("fracfft.derivative(x, 0.5, dx=dx)" in code for _, code in blocks)
     assert all(not code.startswith(" ") for _, code in blocks)
+    nested = python_blocks(DOCS / "guide_nonperiodic.rst")  # one inside a list item
+    assert any('kind="caputo"' in code and not code.startswith(" ") for _, code in nested)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

@@ -95,6 +95,9 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
+    # Only plot_*.py scripts are gallery pages; the others (dask, MPI, xarray) need a cluster
+    # or mpiexec and are shown where they are explained (scaling.rst).
+    "ignore_pattern": r"^(?!plot_).*\.py$",  # matched against the file name alone
     "download_all_examples": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,

@@ -6,6 +6,9 @@ its own fonts and icons, and intersphinx is only configured on request.
 
 Small directives keep the build green whatever is installed or generated:
 
+* ``guarded-automodule``: ``automodule`` for a module that may not import here (an optional
+  dependency missing). When it imports, the members listed in its ``__all__`` that resolve
+  are documented; otherwise a note says what could not be imported.
 * ``optional-figure``: a ``figure`` that becomes a short note when the PNG has not been
   generated (``python docs/make_figures.py`` writes them).
 * ``optional-toctree``: a ``toctree`` that lists only the entries that exist, so pages other
@@ -15,15 +18,20 @@ Small directives keep the build green whatever is installed or generated:
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.images import Figure
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.directives.other import TocTree
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -87,6 +95,9 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
+    # Only plot_*.py scripts are gallery pages; the others (dask, MPI, xarray) need a cluster
+    # or mpiexec and are shown where they are explained (scaling.rst).
+    "ignore_pattern": r"^(?!plot_).*\.py$",  # matched against the file name alone
     "download_all_examples": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,
@@ -108,6 +119,62 @@ if os.environ.get("FRACFFT_DOCS_INTERSPHINX"):
         "scipy": ("https://docs.scipy.org/doc/scipy", None),
         "torch": ("https://pytorch.org/docs/stable", None),
     }
+
+
+def _import_problem(name: str) -> str | None:
+    try:
+        importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 - anything that stops autodoc
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+class GuardedAutomodule(SphinxDirective):
+    """``automodule`` with ``:members:`` = the importable names of ``__all__``, or a note."""
+
+    required_arguments = 1
+    option_spec = {"exclude": directives.unchanged, "no-members": directives.flag}
+
+    def run(self):
+        name = self.arguments[0]
+        problem = _import_problem(name)
+        if problem is not None:
+            note = nodes.note()
+            note += nodes.paragraph(
+                text=f"The module {name} could not be imported when this documentation was "
+                     f"built ({problem}); its reference is missing from this build.")
+            return [note]
+        module = sys.modules[name]
+        exclude = {s.strip() for s in self.options.get("exclude", "").split(",") if s.strip()}
+        members, lazy, missing = [], [], []
+        for member in getattr(module, "__all__", []):
+            if member in exclude:
+                continue
+            try:
+                getattr(module, member)
+            except Exception:  # noqa: BLE001 - a lazily imported name whose module is absent
+                missing.append(member)
+            else:
+                # Names served by a module-level __getattr__ are invisible to :members:.
+                (members if member in vars(module) else lazy).append(member)
+        lines = [f".. automodule:: {name}"]
+        if "no-members" not in self.options and members:
+            lines.append(f"   :members: {', '.join(members)}")
+        lines.append("")
+        if "no-members" not in self.options:
+            for member in lazy:
+                lines += [f".. autodata:: {name}.{member}", "   :no-value:", ""]
+        result = StringList(lines, source=self.get_source_info()[0])
+        holder = nodes.Element()
+        nested_parse_with_titles(self.state, result, holder)
+        out = list(holder.children)
+        if missing:
+            note = nodes.note()
+            note += nodes.paragraph(
+                text=f"Not importable when this documentation was built: "
+                     f"{', '.join(f'{name}.{m}' for m in missing)}.")
+            out.append(note)
+        return out
 
 
 class OptionalFigure(Figure):
@@ -147,8 +214,9 @@ def optional_doc_role(name, rawtext, text, lineno, inliner, options=None, conten
     if text.endswith(">") and "<" in text:
         title, target = text[:-1].split("<", 1)
         title, target = title.strip(), target.strip()
+    target = target.lstrip("/")  # page names are from the docs root, wherever the link is
     if target in env.found_docs:
-        ref = pending_xref(rawtext, refdomain="std", reftype="doc", reftarget=target,
+        ref = pending_xref(rawtext, refdomain="std", reftype="doc", reftarget="/" + target,
                            refexplicit=True, refwarn=True, refdoc=env.docname)
         ref += nodes.inline(title, title, classes=["xref", "std", "std-doc"])
         return [ref], []
@@ -174,6 +242,7 @@ def _show_as_functions(app, doctree):
 
 def setup(app):
     app.connect("doctree-read", _show_as_functions)
+    app.add_directive("guarded-automodule", GuardedAutomodule)
     app.add_directive("optional-figure", OptionalFigure)
     app.add_directive("optional-toctree", OptionalTocTree)
     app.add_role("optional-doc", optional_doc_role)

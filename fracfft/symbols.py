@@ -51,8 +51,10 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``n`` is not an integer.
     ValueError
-        If ``n`` is not a positive integer or ``dx`` not a positive finite number.
+        If ``n`` is below 1 or ``dx`` is not a positive finite number.
 
     Examples
     --------
@@ -62,10 +64,14 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     >>> fracfft.wavenumbers(4, dx=np.pi / 2, real=True)
     array([0., 1., 2.])
     """
-    if isinstance(n, bool) or int(n) != n or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"n must be an int; got {n!r}") from None
+    if n < 1:
+        raise ValueError(f"n must be a positive integer; got {n}")
     (dx,) = _validate.normalize_dx(dx, 1)
-    freq = np.fft.rfftfreq(int(n), dx) if real else np.fft.fftfreq(int(n), dx)
+    freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
     return 2.0 * np.pi * freq
 
 

@@ -3,7 +3,8 @@
 * Every ``.. code-block:: python`` of ``docs/*.rst`` runs, page by page in a fresh interpreter
   (the blocks of a page share one namespace, in order, as a reader would type them), with
   warnings as errors. Blocks marked ``:class: needs-gpu`` run only where a GPU is usable,
-  ``:class: needs-<module>`` only where that module is installed.
+  ``:class: needs-<module>`` only where that module is installed; ``:class: no-test`` marks
+  an excerpt of a file that is run elsewhere.
 * Every public callable of ``fracfft``, ``fracfft.fft``, ``fracfft.fft.manual`` and
   ``fracfft.torch`` has an Examples section, and its examples pass as doctests.
 * The HTML build (``sphinx-build -W``) succeeds and loads no script or stylesheet from outside
@@ -26,13 +27,16 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-BLOCK = re.compile(r"^\.\. code-block:: python\n((?:   :[\w-]+:.*\n)*)\n((?:   .*\n|[ \t]*\n)+)",
-                   flags=re.M)
+# A block at any indentation (also inside a list item): its options and body are indented
+# three more spaces than the directive.
+BLOCK = re.compile(r"^( *)\.\. code-block:: python\n((?:\1   :[\w-]+:.*\n)*)\n"
+                   r"((?:\1   .*\n|[ \t]*\n)+)", flags=re.M)
 
 
 def python_blocks(path):
     """``(options, code)`` of each python code block of an .rst file, code dedented."""
-    return [(opts, textwrap.dedent(code)) for opts, code in BLOCK.findall(path.read_text())]
+    return [(opts, textwrap.dedent(code))
+            for _, opts, code in BLOCK.findall(path.read_text())]
 
 
 PAGES = sorted(p for p in DOCS.glob("*.rst") if python_blocks(p))
@@ -54,6 +58,8 @@ def test_block_extraction_finds_the_known_blocks():
     blocks = python_blocks(DOCS / "getting_started.rst")
     assert any("fracfft.derivative(x, 0.5, dx=dx)" in code for _, code in blocks)
     assert all(not code.startswith(" ") for _, code in blocks)
+    nested = python_blocks(DOCS / "guide_nonperiodic.rst")  # one inside a list item
+    assert any('kind="caputo"' in code and not code.startswith(" ") for _, code in nested)
 
 
 def _runnable(opts):
@@ -69,7 +75,8 @@ def _runnable(opts):
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_docs_code_blocks_run(page, tmp_path):
-    blocks = python_blocks(page)
+    # ``:class: no-test`` marks an excerpt of a file that runs elsewhere (e.g. an example).
+    blocks = [(opts, code) for opts, code in python_blocks(page) if "no-test" not in opts]
     run = [code for opts, code in blocks if _runnable(opts)]
     if not run:
         pytest.skip(f"{page.name}: every python block needs a GPU")

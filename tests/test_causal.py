@@ -533,6 +533,8 @@ def test_weight_spectra_share_the_bounded_symbol_cache(rng):
     assert fracfft.symbol_cache_info().nbytes == after.nbytes
 
 
+# fracdiff (a third-party package) imports numpy.core, deprecated in NumPy 2
+@pytest.mark.filterwarnings("ignore:numpy.core is deprecated:DeprecationWarning")
 def test_docs_page_code_blocks_run():
     import importlib.util
     import re

@@ -10,9 +10,10 @@ The NumPy API lives here; the PyTorch bridge is :mod:`fracfft.torch`. Importing 
 imports neither torch nor numba and compiles nothing.
 """
 
+from .causal import weights
 from .derivative import derivative, derivative_adjoint, derivative_dalpha, fractional_laplacian
 from .fft._registry import get_fft_backend, set_fft_backend
-from .symbols import symbol, wavenumbers
+from .symbols import set_symbol_cache, symbol, symbol_cache_info, wavenumbers
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,9 @@ __all__ = [
     "fractional_laplacian",
     "get_fft_backend",
     "set_fft_backend",
+    "set_symbol_cache",
     "symbol",
+    "symbol_cache_info",
     "wavenumbers",
+    "weights",
 ]

@@ -17,18 +17,19 @@ the zero mode is masked, not clamped.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import operator
 from functools import lru_cache
 
 import numpy as np
 
 from . import _validate
+from ._cache import ByteLRU, default_max_bytes
 
-__all__ = ["symbol", "wavenumbers"]
+__all__ = ["set_symbol_cache", "symbol", "symbol_cache_info", "wavenumbers"]
 
 _HALF_PI = 0.5 * np.pi
-# Symbols up to this many entries are cached for scalar orders (fixed-alpha loops, small n).
-_CACHE_MAX_SIZE = 1 << 16
 
 
 def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
@@ -94,12 +95,15 @@ def _axis_grid(n, dx, half):
     return parts
 
 
-def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
-    """Return (K, dK or None) of the 1-D weyl symbol on one axis grid, placed on axis ``ax``.
+def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
+    """Return ``[K, dK/da, ..., d^order K/da^order]`` of the 1-D weyl symbol on one axis grid.
 
-    ``grid`` comes from :func:`_axis_grid`; ``nyq`` is the index of the Nyquist bin (even n),
-    else None. Written with real and imaginary parts apart: on large grids the symbol costs a
-    few passes over memory, not a chain of complex temporaries.
+    ``grid`` comes from :func:`_axis_grid` and the result is placed on axis ``ax``; ``nyq`` is
+    the index of the Nyquist bin (even n), else None. With ``L = log(i xi)`` every derivative is
+    ``L**j K``, except at the Nyquist bin, where the symbol is the real part of the principal
+    value and so is each derivative (``Re(L**j (i xi)**alpha)``), and at the zero mode (``0``).
+    Written with real and imaginary parts apart: on large grids the symbol costs a few passes
+    over memory, not a chain of complex temporaries.
     """
     shape = [1] * ndim
     shape[ax] = grid[0].size
@@ -115,30 +119,86 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, want_dk):
     def at(i):
         return (slice(None),) * ax + (slice(i, i + 1),)
 
+    full_nyq = None if nyq is None or order == 0 else k[at(nyq)].copy()
     # Nyquist bin (even n): the real part of the principal value keeps K Hermitian.
     if nyq is not None:
         k.imag[at(nyq)] = 0.0
     k[at(0)] = float(alpha == 0) if scalar else np.where(np.equal(alpha, 0), 1.0, 0.0)
-    if not want_dk:
-        return k, None
-    dk = k * log_i_xi  # dK = K log(i xi)
-    if nyq is not None:
-        dk[at(nyq)] = mag[at(nyq)] * (log_i_xi[at(nyq)].real * c - _HALF_PI * s)
-    dk[at(0)] = 0.0
-    return k, dk
+    out = [k]
+    for j in range(1, order + 1):
+        dk = out[-1] * log_i_xi  # d^j K = L**j K
+        if nyq is not None:
+            dk[at(nyq)] = (log_i_xi[at(nyq)] ** j * full_nyq).real
+        dk[at(0)] = 0.0
+        out.append(dk)
+    return out
 
 
-def _radial(r, alpha, sign, want_dk):
-    """Return (K, dK or None) of ``sign * |xi|**alpha`` (identity at alpha == 0)."""
-    zero = r == 0
-    base = np.where(zero, 1.0, r)
-    mag = base**alpha
+def _radial(r2, alpha, sign, order):
+    """Return ``[K, dK/da, ...]`` of ``sign * |xi|**alpha`` (identity at alpha == 0).
+
+    ``r2`` is ``|xi|**2``: the power is taken as ``(|xi|**2)**(alpha/2)``, no square root.
+    The general path (per-channel orders, alpha-derivatives); :func:`_radial_fast` is the one
+    for a scalar order.
+    """
+    zero = r2 == 0
+    base2 = np.where(zero, 1.0, r2)
+    mag = base2 ** (0.5 * alpha)
     identity = np.equal(alpha, 0)
     k = np.where(identity, 1.0, sign * mag)
     k = np.where(zero, np.where(identity, 1.0, 0.0), k)
-    if not want_dk:
-        return k, None
-    return k, np.where(zero, 0.0, sign * mag * np.log(base))
+    out = [k]
+    if order:
+        log_r = 0.5 * np.log(base2)
+        term = np.where(zero, 0.0, sign * mag)
+        for _ in range(order):
+            term = term * log_r
+            out.append(term)
+    return out
+
+
+def _squared_parts(ndim, grids):
+    """``xi_j**2`` of each axis, shaped to broadcast along its own axis (float64, small)."""
+    parts = []
+    for ax, n, dx, half, _ in grids:
+        xi = wavenumbers(n, dx, real=half)
+        shape = [1] * ndim
+        shape[ax] = xi.size
+        parts.append((xi * xi).reshape(shape))
+    return parts
+
+
+def _radial_fast(ndim, grids, alpha, sign, dtype):
+    """``sign * |xi|**alpha`` for a scalar ``alpha != 0``, built in ``dtype`` in 2-3 passes.
+
+    ``|xi|**2`` is summed by broadcasting, the small per-axis parts first so that only the
+    last addition runs over the full grid, and written straight in ``dtype`` (float32 for
+    single-precision spectra: no cast afterwards). The zero mode, which is only at the origin,
+    is patched to 1 before the power (so pow never sees 0) and to 0 after it; then the power
+    in place, and for riesz a negation in place.
+    """
+    parts = sorted(_squared_parts(ndim, grids), key=lambda p: p.size)
+    acc = parts[0]
+    for p in parts[1:-1]:
+        acc = acc + p  # lower-dimensional: cheap
+    shape = np.broadcast_shapes(*(p.shape for p in parts))
+    r2 = np.empty(shape, dtype)
+    if len(parts) == 1:
+        r2[...] = acc
+    else:
+        np.add(acc, parts[-1], out=r2, casting="same_kind")
+    origin = (0,) * ndim
+    r2[origin] = 1.0
+    np.power(r2, 0.5 * alpha, out=r2)
+    if sign < 0:
+        np.negative(r2, out=r2)
+    r2[origin] = 0.0
+    return r2
+
+
+def _taylor_product(a, b):
+    """Return the derivatives of ``f*g`` from those of ``f`` and ``g`` (Leibniz's rule)."""
+    return [sum(math.comb(m, j) * a[j] * b[m - j] for j in range(m + 1)) for m in range(len(a))]
 
 
 def _grids(axes, ns, dxs, real):
@@ -148,48 +208,87 @@ def _grids(axes, ns, dxs, real):
         yield ax, n, dx, real and j == len(axes) - 1, (n // 2 if n % 2 == 0 else None)
 
 
-def _build(ndim, axes, ns, dxs, real, alpha, kind, mode):
-    want_dk = mode in ("dalpha", "both")
+# mode -> (order of the alpha-derivative, conjugated?)
+MODES = {
+    "forward": (0, False),
+    "adjoint": (0, True),
+    "dalpha": (1, False),
+    "dalpha_adjoint": (1, True),
+    "dalpha2": (2, False),
+    "dalpha2_adjoint": (2, True),
+}
+
+
+def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order, cuts=None):
+    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid.
+
+    ``cuts`` (one slice per axis of ``axes``, or None) restricts the result to a block of the
+    grid, e.g. one MPI rank's part of a distributed spectrum: the 1-D factors are built on the
+    whole axis, so the zero-mode and Nyquist rules apply at their global indices, then cut.
+    """
     grids = list(_grids(axes, ns, dxs, real))
+    cuts = cuts or (slice(None),) * len(axes)
+
+    def cut(a, ax, sl):
+        return a[(slice(None),) * ax + (sl,)]
+
     if kind == "weyl":
-        factors = [_weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, want_dk)
-                   for ax, n, dx, half, nyq in grids]
-        k = factors[0][0]
-        for kj, _ in factors[1:]:
-            k = k * kj
-        if mode == "adjoint":
-            return np.conj(k)
-        if not want_dk:
-            return k
-        # Product rule: d/da prod_j K_j = sum_j dK_j prod_{i != j} K_i.
-        dk = 0
-        for j, (_, dkj) in enumerate(factors):
-            term = dkj
-            for i, (ki, _) in enumerate(factors):
-                if i != j:
-                    term = term * ki
-            dk = dk + term
-    else:
-        r2 = 0
-        for ax, n, dx, half, _ in grids:
-            xi = wavenumbers(n, dx, real=half)
-            shape = [1] * ndim
-            shape[ax] = xi.size
-            r2 = r2 + (xi * xi).reshape(shape)
-        sign = -1.0 if kind == "riesz" else 1.0
-        k, dk = _radial(np.sqrt(r2), alpha, sign, want_dk)  # real: self-adjoint
-    return {"both": (k, dk), "dalpha": dk}.get(mode, k)
+        # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
+        out = None
+        for (ax, n, dx, half, nyq), sl in zip(grids, cuts):
+            f = [cut(d, ax, sl) for d in
+                 _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)]
+            out = f if out is None else _taylor_product(out, f)
+        return out
+    r2 = 0
+    for p, (ax, *_), sl in zip(_squared_parts(ndim, grids), grids, cuts):
+        r2 = r2 + cut(p, ax, sl)
+    return _radial(r2, alpha, -1.0 if kind == "riesz" else 1.0, order)  # real: self-adjoint
 
 
-@lru_cache(maxsize=64)
-def _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode):
-    out = _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
-    for a in out if isinstance(out, tuple) else (out,):
-        a.flags.writeable = False
-    return out
+def _single(a):
+    return a.astype(np.complex64 if a.dtype.kind == "c" else np.float32)
 
 
-def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
+def _build(ndim, axes, ns, dxs, real, alpha, kind, mode, single=False):
+    """Build (uncached) the symbol of :func:`grid_symbol`."""
+    if mode == "both":
+        out = tuple(_derivatives(ndim, axes, ns, dxs, real, alpha, kind, 1))
+        return tuple(_single(a) for a in out) if single else out
+    try:
+        order, conj = MODES[mode]
+    except KeyError:
+        raise ValueError(f"unknown symbol mode {mode!r}") from None
+    if kind != "weyl" and order == 0 and isinstance(alpha, float) and alpha != 0.0:
+        # The PDE loop's case (fractional_laplacian, riesz): the fewest passes over memory.
+        grids = list(_grids(axes, ns, dxs, real))
+        return _radial_fast(ndim, grids, alpha, -1.0 if kind == "riesz" else 1.0,
+                            np.float32 if single else np.float64)
+    s = _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order)[order]
+    if conj and s.dtype.kind == "c":
+        s = np.conj(s)
+    return _single(s) if single else s
+
+
+# Symbols are cached per (grid, order, kind, mode, precision) in one byte-bounded LRU that
+# admits a key on its second request (see fracfft._cache): a fixed-order time loop pays the
+# transforms and the multiply only, a learned order that changes every step leaves nothing.
+_CACHE = ByteLRU(default_max_bytes())
+
+
+def _alpha_key(alpha):
+    """Hashable key of the order: the float itself, or a per-channel array's shape and bytes.
+
+    Per-channel orders are cached by content: a 128-bit BLAKE2 digest of their float64 bytes,
+    so the key stays small whatever the number of channels.
+    """
+    if isinstance(alpha, float):
+        return alpha
+    a = np.ascontiguousarray(alpha, dtype=np.float64)
+    return ("channels", a.shape, hashlib.blake2b(a.tobytes(), digest_size=16).digest())
+
+
+def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode, single=False):
     """Symbol broadcastable against the spectrum of an ``ndim``-d array transformed on ``axes``.
 
     Parameters
@@ -204,60 +303,198 @@ def grid_symbol(ndim, axes, ns, dxs, real, alpha, kind, mode):
         The order; an array has ``ndim`` dimensions with size 1 on ``axes``.
     kind : {"weyl", "riesz", "laplacian"}
         Symbol family.
-    mode : {"forward", "adjoint", "dalpha", "both"}
-        ``K``, its adjoint ``conj(K)``, ``dK/dalpha``, or the pair ``(K, dK/dalpha)`` from
-        one evaluation.
+    mode : {"forward", "adjoint", "dalpha", "dalpha_adjoint", "dalpha2", "dalpha2_adjoint", "both"}
+        ``K``, its adjoint ``conj(K)``, ``dK/dalpha`` and its conjugate, ``d2K/dalpha2`` and
+        its conjugate, or the pair ``(K, dK/dalpha)`` from one evaluation.
+    single : bool, optional
+        Return complex64/float32 (for single-precision spectra) instead of complex128/float64.
 
     Returns
     -------
     numpy.ndarray or tuple of numpy.ndarray
-        complex128 (weyl) or float64 (riesz, laplacian) symbols; read-only when cached.
+        complex (weyl) or real (riesz, laplacian) symbols, read-only (shared through the
+        symbol cache, see :func:`set_symbol_cache`).
     """
-    if isinstance(alpha, float) and math.prod(ns) <= _CACHE_MAX_SIZE:
-        return _build_cached(ndim, axes, ns, dxs, real, alpha, kind, mode)
-    return _build(ndim, axes, ns, dxs, real, alpha, kind, mode)
+    key = (ndim, axes, ns, dxs, real, _alpha_key(alpha), kind, mode, single)
+    return _CACHE.get(key, lambda: _build(ndim, axes, ns, dxs, real, alpha, kind, mode, single))
 
 
-def symbol(n, alpha, *, dx=1.0, kind="weyl", real=False):
-    r"""Return the Fourier symbol :math:`K_\alpha(\xi)` sampled on NumPy's FFT grid.
+def set_symbol_cache(max_bytes):
+    """Set the memory budget of the symbol cache, in bytes; return the previous budget.
 
-    ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` when ``real``), and
+    Operators cache the Fourier symbols they multiply by, per grid (shape, axes, ``dx``, half
+    or full spectrum), kind, order, mode and precision, so that repeated calls with the same
+    order on the same grid -- a PDE time loop -- cost only the transforms and one multiply.
+    The cache is a least-recently-used store bounded in bytes: it never holds more than
+    ``max_bytes``, a symbol larger than the budget is not stored, and a symbol is stored only
+    at its second request, so an order that changes at every call (a learned alpha) leaves
+    nothing behind. Per-channel orders are cached by their values. Cached arrays are read-only.
 
-    * ``kind="weyl"``:
-      :math:`K = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
-      with the Nyquist bin of even ``n`` equal to :math:`|\xi|^\alpha\cos(\pi\alpha/2)`;
-    * ``kind="riesz"``: :math:`K = -|\xi|^\alpha`;
-
-    ``K(0) = 0`` for ``alpha != 0``, and ``K = 1`` everywhere when ``alpha == 0``.
+    The default budget is 256 MiB, or the value of the environment variable
+    ``FRACFFT_SYMBOL_CACHE_BYTES`` (bytes, or with a suffix: ``"64M"``, ``"1G"``) when the
+    package is imported.
 
     Parameters
     ----------
-    n : int
-        Number of grid points (>= 1).
-    alpha : float or array_like
-        The order; an array gives one symbol per entry, shape ``alpha.shape + (m,)``.
-    dx : float, optional
-        Grid spacing.
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
-    real : bool, optional
-        Sample on the ``rfftfreq`` half grid (``m = n//2 + 1``) instead of ``fftfreq`` (``m = n``).
+    max_bytes : int or str
+        New budget in bytes (``"512M"`` style strings are accepted); ``0`` disables the cache.
+        Lowering it evicts least recently used symbols at once.
 
     Returns
     -------
-    numpy.ndarray
-        complex128 symbol values.
+    int
+        The previous budget in bytes.
+
+    Raises
+    ------
+    ValueError
+        ``max_bytes`` negative or an unreadable string.
+    TypeError
+        ``max_bytes`` neither an int nor a string.
+
+    See Also
+    --------
+    symbol_cache_info : bytes and entries held, hits and misses.
 
     Examples
     --------
     >>> import fracfft
+    >>> old = fracfft.set_symbol_cache("64M")
+    >>> fracfft.symbol_cache_info().max_bytes
+    67108864
+    >>> _ = fracfft.set_symbol_cache(old)
+    """
+    return _CACHE.set_max_bytes(max_bytes)
+
+
+def symbol_cache_info():
+    """Return the state of the symbol cache (see :func:`set_symbol_cache`).
+
+    Returns
+    -------
+    CacheInfo
+        Named tuple ``(max_bytes, nbytes, entries, hits, misses)``: the budget, the bytes and
+        the number of symbols held, and the lookups that found or missed a symbol.
+
+    Examples
+    --------
+    >>> import fracfft
+    >>> info = fracfft.symbol_cache_info()
+    >>> info.nbytes <= info.max_bytes
+    True
+    """
+    return _CACHE.info()
+
+
+def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
+    r"""Return the Fourier symbol :math:`K_\alpha(\xi)` that the operators multiply by.
+
+    On each transformed axis ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` when ``real``), and
+
+    * ``kind="weyl"``:
+      :math:`K = (i\xi)^\alpha = |\xi|^\alpha e^{i\,\mathrm{sign}(\xi)\pi\alpha/2}`,
+      with the Nyquist bin of even ``n`` equal to :math:`|\xi|^\alpha\cos(\pi\alpha/2)`;
+      over several axes the product of the 1-D symbols (each with its own Nyquist rule);
+    * ``kind="riesz"``: :math:`K = -|\xi|^\alpha`, with :math:`|\xi|` the Euclidean norm
+      of the wavenumber vector over ``axes`` (isotropic);
+
+    ``K(0) = 0`` for ``alpha != 0`` (at the zero mode: where every transformed wavenumber is
+    0 for riesz, where any one is for weyl), and ``K = 1`` everywhere when ``alpha == 0``.
+
+    Called with a shape, it returns the array that :func:`derivative` multiplies the spectrum
+    by, broadcastable against ``fftn(x, axes=axes)`` (or ``rfftn`` when ``real``), so
+
+    ``irfftn(rfftn(x, axes=axes) * symbol(x.shape, a, axes=axes, real=True), s=..., axes=axes)``
+
+    equals ``derivative(x, a, axes)`` for real ``x`` (``s`` the lengths of ``x`` along ``axes``).
+    The symbol of :func:`fractional_laplacian`, :math:`|\xi|^{2s}`, is
+    ``-symbol(shape, 2*s, axes=axes, kind="riesz")`` for ``s != 0`` (at ``s == 0`` both
+    operators are the identity, and that expression would be ``-1``). This is what an
+    exponential integrator needs: ``numpy.exp(-dt * L)`` with that ``L``.
+
+    Parameters
+    ----------
+    n : int or tuple of int
+        An int: the length of one axis (the original 1-D form). A tuple: the shape of the
+        array the symbol will multiply the spectrum of.
+    alpha : float or array_like
+        The order, any finite real number. 1-D form: an array gives one symbol per entry, of
+        shape ``alpha.shape + (m,)``. Shape form: one order per channel, an array that
+        broadcasts against ``n`` and has size 1 along ``axes`` (as in :func:`derivative`).
+    axes : int or tuple of int, optional
+        Shape form only: the transformed axes; all axes by default.
+    dx : float or tuple of float, optional
+        Grid spacing, one value or one per axis.
+    kind : {"weyl", "riesz"}, optional
+        Symbol family.
+    real : bool, optional
+        Sample the last of ``axes`` on the ``rfftfreq`` half grid (``m = n//2 + 1`` entries)
+        instead of ``fftfreq`` (``m = n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array. 1-D form: complex128 of shape ``(m,)`` (or ``alpha.shape + (m,)``).
+        Shape form: ``len(n)`` dimensions with the grid's length on ``axes`` (``m`` on the
+        last one when ``real``) and the channels' sizes or 1 elsewhere; complex128 for weyl,
+        float64 for riesz (its symbol is real).
+
+    Raises
+    ------
+    ValueError
+        A length below 1, non-finite ``alpha``, ``dx`` not positive, unknown ``kind``,
+        repeated axes, or a per-channel ``alpha`` with size > 1 along ``axes``.
+    numpy.exceptions.AxisError
+        An axis out of range.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft
     >>> fracfft.symbol(4, 1.0).round(12)
     array([0.+0.j        , 0.+1.57079633j, 0.+0.j        , 0.-1.57079633j])
+
+    The isotropic symbol of :math:`(-\Delta)^{1/2}` on a 4 x 6 grid of period :math:`2\pi`,
+    half spectrum on the last axis, and one step of fractional diffusion with it:
+
+    >>> dx = (2 * np.pi / 4, 2 * np.pi / 6)
+    >>> L = -fracfft.symbol((4, 6), 1.0, dx=dx, kind="riesz", real=True)
+    >>> L.shape, L.dtype
+    ((4, 4), dtype('float64'))
+    >>> bool(np.isclose(L[1, 1], np.hypot(1, 1)))
+    True
+    >>> from scipy.fft import irfftn, rfftn
+    >>> u = np.random.default_rng(0).standard_normal((4, 6))
+    >>> v = irfftn(rfftn(u) * np.exp(-0.1 * L), s=u.shape)
+    >>> bool(np.isclose(v.mean(), u.mean()))  # the zero mode is kept: exp(0) = 1
+    True
     """
-    n = int(n)
+    if not isinstance(n, (tuple, list, np.ndarray)) and axes is None:
+        return _symbol_1d(n, alpha, dx, kind, real)
+    shape = tuple(np.atleast_1d(np.asarray(n)).tolist()) if not isinstance(n, tuple) else n
+    try:
+        shape = tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"n must be an int or a tuple of ints; got {n!r}") from None
+    if not shape or min(shape) < 1:
+        raise ValueError(f"n must be a non-empty shape of positive lengths; got {n!r}")
+    axes = _validate.normalize_axes(tuple(range(len(shape))) if axes is None else axes,
+                                    len(shape), "axes")
+    dxs = _validate.normalize_dx(dx, len(axes))
+    kind = _validate.normalize_kind(kind)
+    a = _validate.normalize_alpha(alpha, shape, axes)
+    k = grid_symbol(len(shape), axes, tuple(shape[ax] for ax in axes), dxs, bool(real), a, kind,
+                    "forward")
+    return np.array(k, copy=True)  # the cached array is shared and read-only
+
+
+def _symbol_1d(n, alpha, dx, kind, real):
+    n = operator.index(n)
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
     kind = _validate.normalize_kind(kind)
+    if kind not in _validate.PERIODIC_KINDS:
+        raise ValueError(f"symbol is defined for the periodic kinds 'weyl' and 'riesz'; "
+                         f"{kind!r} is causal (a convolution): use fracfft.weights")
     (dx,) = _validate.normalize_dx(dx, 1)
     a = np.asarray(alpha, dtype=np.float64) if np.ndim(alpha) else alpha
     if np.ndim(a):

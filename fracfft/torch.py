@@ -33,6 +33,7 @@ import torch
 from torch import nn
 
 from . import _compat, _core, _dlpack, _validate
+from .symbols import MODES
 
 __all__ = [
     "BoundedAlphaParameter",
@@ -45,6 +46,14 @@ __all__ = [
 _UPCAST = {torch.float16: torch.float32, torch.bfloat16: torch.float32,
            torch.complex32: torch.complex64}
 _ENGINE_DTYPES = (torch.float32, torch.float64, torch.complex64, torch.complex128)
+
+# The core's symbol modes by (order of the alpha-derivative, conjugated?): the operator
+# S_(order, conj) whose symbol is d^order K / dalpha^order, or its conjugate (the adjoint).
+_MODE_NAMES = {spec: name for name, spec in MODES.items()}
+_MAX_ORDER = max(order for order, _ in MODES.values())
+
+_is_functorch_wrapped = getattr(getattr(torch._C, "_functorch", None),
+                                "is_functorch_wrapped_tensor", lambda t: False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,8 +105,22 @@ def _default_workers(workers):
 # Engine calls (tensors in, tensors out); shared by the eager path and the custom ops
 # --------------------------------------------------------------------------------------------
 
-def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend):
-    """``D^alpha x`` on a tensor, computed by the NumPy/Numba core."""
+def _mode_name(order, conj):
+    """Return the core's name for ``S_(order, conj)``; NotImplementedError past its orders."""
+    try:
+        return _MODE_NAMES[(order, conj)]
+    except KeyError:
+        raise NotImplementedError(
+            f"fracfft.torch: the alpha-derivative of order {order} is not implemented (the "
+            f"symbols go up to order {_MAX_ORDER}, so derivatives up to second order in alpha "
+            "work); if only x-derivatives are wanted, pass alpha without requires_grad") from None
+
+
+def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward"):
+    """``S x`` on a tensor, computed by the NumPy/Numba core; ``S`` is the operator of ``mode``.
+
+    ``mode`` is one of :data:`fracfft.symbols.MODES`: ``"forward"`` gives ``D^alpha x``.
+    """
     xc, out_dtype = _compute_tensor(x)
     if xc.device.type == "cuda":
         xc = xc.contiguous()
@@ -108,11 +131,12 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend):
                                     workers=_default_workers(workers))
         if xc.numel() == 0:
             out = torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
-        elif isinstance(plan.alpha, float) and plan.alpha == 0.0:
-            # K = 1 exactly: a copy, as the NumPy API does, not the round-off of two transforms.
+        elif (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
+              and plan.kind != "caputo"):
+            # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
             out = xc.clone(memory_format=torch.contiguous_format)
         else:
-            out = _dlpack.from_array(_core.run(plan, arr, "forward"), xc.device)
+            out = _dlpack.from_array(_core.run(plan, arr, mode), xc.device)
     return out if out.dtype == out_dtype else out.to(out_dtype)
 
 
@@ -152,12 +176,13 @@ def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
     big_g = _core.forward(plan, g_arr)
     galpha = None
     if need_alpha:
-        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(_core.forward(plan, x_arr),
-                                                                 device),
+        x_spec = _core.forward(plan, _core.project(plan, x_arr))  # caputo: of x - x[0]
+        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(x_spec, device),
                                         _dlpack.from_array(big_g, device))
     gx = None
     if need_x:
-        gx = _core.inverse(plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint")))
+        gx = _core.project_adjoint(plan, _core.inverse(
+            plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint"))))
     return gx, galpha
 
 
@@ -279,6 +304,135 @@ def _normalize_args(x, alpha, dim, method, kind, dx, workers, backend):
     return alpha, dims, method, kind, dxs, workers, backend
 
 
+# --------------------------------------------------------------------------------------------
+# Higher derivatives: every derivative of y = S x is again an operator S_(order, conj) of the core
+# --------------------------------------------------------------------------------------------
+
+def _reduce_to_alpha(d, g, alpha):
+    r"""``Re sum(d * conj(g))`` summed to ``alpha``'s shape, with torch ops (so differentiable).
+
+    ``d = dy/dalpha`` is in real space, where every sample counts once (no half-spectrum
+    weights). Half precision accumulates in float32; the result has alpha's dtype.
+    """
+    prod = torch.real(d * g.conj())
+    if prod.dtype in _UPCAST:
+        prod = prod.float()
+    total = prod.sum() if alpha.dim() == 0 else prod.sum_to_size(alpha.shape)
+    return total.to(alpha.dtype)
+
+
+def _composed_backward(ctx, g):
+    r"""Gradients of ``y = S_(order, conj) x`` built from operators, so themselves differentiable.
+
+    :math:`g_x = S_{(order, \lnot conj)}\,g` (the adjoint: conjugate symbol) and
+    :math:`g_\alpha = \mathrm{Re}\sum S_{(order+1, conj)}(x)\,\bar g`, reduced to alpha's shape.
+    """
+    order, conj = ctx.spec
+    x, alpha_t = ctx.saved_tensors
+    alpha = alpha_t if alpha_t is not None else ctx.alpha
+    need_alpha = alpha_t is not None and ctx.needs_input_grad[1]
+    gx = ga = None
+    if ctx.needs_input_grad[0]:
+        gx = _SymbolOperator.apply(g, alpha, order, not conj, *ctx.args)
+        if gx.dtype != ctx.x_dtype:
+            gx = gx.to(ctx.x_dtype)
+    if need_alpha:
+        _mode_name(order + 1, conj)  # fail before any work when the order is not available
+        ga = _reduce_to_alpha(_SymbolOperator.apply(x, alpha, order + 1, conj, *ctx.args), g,
+                              alpha_t)
+    return gx, ga
+
+
+def _composed_jvp(ctx, x_t, alpha_t):
+    r"""Forward mode of ``y = S_(order, conj) x``: :math:`S x_t + \alpha_t\,S_{(order+1)} x`."""
+    order, conj = ctx.spec
+    x, alpha_saved = ctx.saved_tensors  # save_for_forward's tensors
+    alpha = alpha_saved if alpha_saved is not None else ctx.alpha
+    out = None
+    if x_t is not None:
+        out = _SymbolOperator.apply(x_t, alpha, order, conj, *ctx.args)
+    if alpha_t is not None and alpha_saved is not None:
+        # alpha_t has alpha's shape, which broadcasts against x (one order per channel)
+        term = _SymbolOperator.apply(x, alpha, order + 1, conj, *ctx.args) * alpha_t
+        out = term if out is None else out + term
+    if out is None:
+        return None
+    return out if out.dtype == ctx.out_dtype else out.to(ctx.out_dtype)
+
+
+def _setup(ctx, x, alpha, output, spec, args):
+    """Keep what backward and jvp need; backward saves x only when alpha needs a gradient."""
+    ctx.spec = spec
+    ctx.args = args
+    alpha_t = alpha if isinstance(alpha, torch.Tensor) else None
+    ctx.alpha = alpha
+    need_alpha = alpha_t is not None and ctx.needs_input_grad[1]
+    ctx.save_for_backward(x if need_alpha else None, alpha_t)
+    # Kept only while forward-mode AD runs (torch drops them right after the forward).
+    ctx.save_for_forward(x, alpha_t)
+    ctx.x_dtype = x.dtype
+    ctx.out_dtype = output.dtype
+
+
+def _vmap_inputs(in_dims, x, alpha, logical_ndim):
+    """Move the vmapped dims of ``x`` and ``alpha`` to the front, alpha broadcastable to x."""
+    x_bdim, a_bdim = in_dims[0], in_dims[1]
+    if x_bdim is not None:
+        x = x.movedim(x_bdim, 0)
+    if a_bdim is not None:
+        alpha = alpha.movedim(a_bdim, 0)
+        size = alpha.shape[0]
+        logical = alpha.shape[1:]
+        if len(logical) > logical_ndim:
+            raise ValueError(f"alpha with shape {tuple(logical)} has more dimensions than x")
+        alpha = alpha.reshape((size,) + (1,) * (logical_ndim - len(logical)) + logical)
+        if x_bdim is None:
+            x = x.expand((size,) + tuple(x.shape))
+    elif isinstance(alpha, torch.Tensor) and alpha.dim() > logical_ndim:
+        raise ValueError(f"alpha with shape {tuple(alpha.shape)} has more dimensions than x")
+    return x, alpha
+
+
+class _SymbolOperator(torch.autograd.Function):
+    """``y = S_(order, conj)(alpha) x``, the operator of one symbol mode of the core.
+
+    ``S``'s symbol is ``d^order K/dalpha^order`` (conjugated when ``conj``); the arguments come
+    already normalised by the public Function.
+
+    Its backward and forward mode are operators of the same family (:func:`_composed_backward`,
+    :func:`_composed_jvp`), so it is differentiable as often as the core has alpha-derivatives.
+    """
+
+    @staticmethod
+    def forward(x, alpha, order, conj, dims, method, kind, dxs, workers, backend):
+        return _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend,
+                             _mode_name(order, conj))
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        x, alpha, order, conj, *args = inputs
+        _setup(ctx, x, alpha, output, (order, conj), tuple(args))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return _composed_backward(ctx, grad_output) + (None,) * 8
+
+    @staticmethod
+    def jvp(ctx, x_t, alpha_t, *_):
+        return _composed_jvp(ctx, x_t, alpha_t)
+
+    @staticmethod
+    def vmap(info, in_dims, x, alpha, order, conj, dims, method, kind, dxs, workers, backend):
+        x, alpha = _vmap_inputs(in_dims, x, alpha, x.dim() - (in_dims[0] is not None))
+        dims = tuple(d + 1 for d in dims)
+        return _SymbolOperator.apply(x, alpha, order, conj, dims, method, kind, dxs, workers,
+                                     backend), 0
+
+
+# --------------------------------------------------------------------------------------------
+# The autograd Function
+# --------------------------------------------------------------------------------------------
+
 class SpectralFractionalDerivative(torch.autograd.Function):
     r"""``y = D^alpha x`` along ``dim`` as a ``torch.autograd.Function``.
 
@@ -293,9 +447,17 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     saved data. Per call: 2 transforms forward; backward 2 (x only), 2 (alpha only) or 3
     (both).
 
-    Works under ``torch.func.vmap`` (a batching rule that folds the vmapped dimension into the
+    Twice differentiable: when a graph of the backward is wanted (``create_graph=True``, and
+    always under ``torch.func``), the gradients are composed from operators of the same family,
+    :math:`g_x = \bar K g` and :math:`g_\alpha = \mathrm{Re}\sum(\partial_\alpha K x)\bar g`,
+    each differentiable again in ``x`` and ``alpha`` (up to :math:`\partial^2_\alpha K`, so
+    second derivatives in alpha; a third raises ``NotImplementedError``). Forward mode
+    (``jvp``): :math:`\dot y = K\dot x + \dot\alpha\,\partial_\alpha K x`.
+
+    Works under every ``torch.func`` transform (``grad``, ``vjp``, ``jvp``, ``jacrev``,
+    ``jacfwd``, ``hessian``, ``vmap``: a batching rule folds the vmapped dimension into the
     batch) and ``torch.compile`` (opaque custom ops ``fracfft::spectral_derivative`` and
-    ``fracfft::spectral_derivative_vjp``). Not twice differentiable.
+    ``fracfft::spectral_derivative_vjp``; first derivatives).
     """
 
     @staticmethod
@@ -319,18 +481,14 @@ class SpectralFractionalDerivative(torch.autograd.Function):
                                                            None][len(rest):])
         alpha_n, dims, method, kind, dxs, workers, backend = _normalize_args(
             x, alpha, dim, method, kind, dx, workers, backend)
-        ctx.args = (dims, method, kind, dxs, workers, backend)
         ctx.alpha_is_tensor = isinstance(alpha, torch.Tensor)
-        # alpha's value travels as a float / tiny array; x only when alpha needs a gradient.
-        ctx.alpha = alpha_n
-        need_alpha = ctx.alpha_is_tensor and ctx.needs_input_grad[1]
-        ctx.save_for_backward(x if need_alpha else None, alpha if ctx.alpha_is_tensor else None)
-        ctx.x_dtype = x.dtype
+        # alpha's value travels as a float / tiny array unless it is a tensor (its graph).
+        _setup(ctx, x, alpha if ctx.alpha_is_tensor else alpha_n, output, (0, False),
+               (dims, method, kind, dxs, workers, backend))
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, grad_output):
-        """Return the x- and alpha-gradients from one transform of ``grad_output``."""
+        """Return the x- and alpha-gradients (from one transform of ``grad_output``)."""
         need_x = ctx.needs_input_grad[0]
         need_alpha = ctx.alpha_is_tensor and ctx.needs_input_grad[1]
         if not (need_x or need_alpha):
@@ -344,6 +502,10 @@ class SpectralFractionalDerivative(torch.autograd.Function):
                 grad_output, xs, a, list(dims), method, kind, list(dxs), workers or 0, backend,
                 need_x, need_alpha)
             return (gx if need_x else None, ga if need_alpha else None) + (None,) * 6
+        if torch.is_grad_enabled() or _is_functorch_wrapped(grad_output):
+            # A graph of the backward is wanted (create_graph, or a torch.func transform, whose
+            # tensors the engine cannot read directly): compose it from differentiable operators.
+            return _composed_backward(ctx, grad_output) + (None,) * 6
         gx, galpha = _backward_impl(grad_output, x, ctx.alpha, dims, method, kind, dxs,
                                     workers, backend, need_x, need_alpha)
         if gx is not None and gx.dtype != ctx.x_dtype:
@@ -352,35 +514,46 @@ class SpectralFractionalDerivative(torch.autograd.Function):
         return (gx, ga) + (None,) * 6
 
     @staticmethod
+    def jvp(ctx, x_t, alpha_t, *_):
+        r"""Forward mode: :math:`K\dot x + \dot\alpha\,\partial_\alpha K x`."""
+        return _composed_jvp(ctx, x_t, alpha_t)
+
+    @staticmethod
     def vmap(info, in_dims, x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0,
              workers=None, backend=None):
         """Batching rule: the vmapped dimension becomes one more (untransformed) batch dim."""
-        x_bdim, a_bdim = in_dims[0], in_dims[1]
-        logical_ndim = x.dim() - (x_bdim is not None)
+        logical_ndim = x.dim() - (in_dims[0] is not None)
         dims = _normalize_dim(dim, logical_ndim)
-        if x_bdim is not None:
-            x = x.movedim(x_bdim, 0)
-        if a_bdim is not None:
-            alpha = alpha.movedim(a_bdim, 0)
-            size = alpha.shape[0]
-            logical = alpha.shape[1:]
-            if len(logical) > logical_ndim:
-                raise ValueError(f"alpha with shape {tuple(logical)} has more dimensions than x")
-            alpha = alpha.reshape((size,) + (1,) * (logical_ndim - len(logical)) + logical)
-            if x_bdim is None:
-                x = x.expand((size,) + tuple(x.shape))
-        elif isinstance(alpha, torch.Tensor) and alpha.dim() > logical_ndim:
-            raise ValueError(f"alpha with shape {tuple(alpha.shape)} has more dimensions than x")
+        x, alpha = _vmap_inputs(in_dims, x, alpha, logical_ndim)
         dims = tuple(d + 1 for d in dims)
         out = SpectralFractionalDerivative.apply(x, alpha, dims, method, kind, dx, workers,
                                                  backend)
         return out, 0
 
 
+class _CompiledSpectralDerivative(SpectralFractionalDerivative):
+    """The same Function without forward mode, for ``torch.compile``.
+
+    Dynamo (torch 2.13) cannot trace an ``autograd.Function`` that defines ``jvp`` and breaks
+    the graph there, so :func:`fractional_derivative` and :class:`FractionalDerivative` use this
+    twin while compiling (first derivatives through the custom ops).
+    """
+
+    jvp = staticmethod(torch.autograd.Function.jvp)
+
+
+def _function():
+    """Return the Function to apply: the jvp-less twin while dynamo traces, else the public one."""
+    if _is_compiling():
+        return _CompiledSpectralDerivative
+    return SpectralFractionalDerivative
+
+
 # Function.apply binds its arguments to forward's signature on every call (setup_context
 # style); a precomputed signature spares inspect's work, a third of the cost at small N.
-SpectralFractionalDerivative.forward.__signature__ = inspect.signature(
-    SpectralFractionalDerivative.forward)
+for _fn in (SpectralFractionalDerivative, _CompiledSpectralDerivative, _SymbolOperator):
+    _fn.forward.__signature__ = inspect.signature(_fn.forward)
+del _fn
 
 
 def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.0,
@@ -414,8 +587,9 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     dim : int or tuple of int, optional
         Dimension(s) to transform. Over several dims weyl is the composition of the 1-D
         operators and riesz is isotropic (Euclidean :math:`|\xi|`).
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family; the causal kinds are the full-history convolutions of
+        :func:`fracfft.weights` (SPEC §5), computed on a zero-padded grid.
     method : {"auto", "fft", "rfft"}, optional
         ``"auto"``: rfft for real input, fft for complex input.
     dx : float or tuple of float, optional
@@ -448,7 +622,7 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     >>> torch.allclose(y, 3 * torch.cos(3 * t))
     True
     """
-    return SpectralFractionalDerivative.apply(x, alpha, dim, method, kind, dx, workers, backend)
+    return _function().apply(x, alpha, dim, method, kind, dx, workers, backend)
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,8 +694,8 @@ class FractionalDerivative(nn.Module):
         buffer.
     dim : int or tuple of int, optional
         Dimension(s) to transform.
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family (causal kinds: see :func:`fracfft.weights`).
     alpha_min, alpha_max : float, optional
         Bounds of a learnable order.
     method : {"auto", "fft", "rfft"}, optional
@@ -558,8 +732,8 @@ class FractionalDerivative(nn.Module):
 
     def forward(self, x):
         """Return ``D^alpha x``."""
-        return SpectralFractionalDerivative.apply(x, self.alpha, self.dim, self.method,
-                                                  self.kind, self.dx, self.workers, None)
+        return _function().apply(x, self.alpha, self.dim, self.method, self.kind, self.dx,
+                                  self.workers, None)
 
     def extra_repr(self):
         """Return the settings for ``repr``."""

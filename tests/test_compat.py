@@ -272,7 +272,8 @@ def _requirements(value):
     """[(name, floor or None)] from a setup.cfg list of ``name`` / ``name>=floor`` lines."""
     out = []
     for line in filter(None, (v.strip() for v in value.splitlines())):
-        m = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(?:>=\s*([0-9][0-9.]*))?", line)
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[A-Za-z0-9_,-]+\])?\s*(?:>=\s*([0-9][0-9.]*))?",
+                         line)
         assert m, f"setup.cfg: expected 'name' or 'name>=version', got {line!r}"
         out.append((_key(m[1]), m[2]))
     return out
@@ -321,7 +322,7 @@ def test_extra_pins_are_the_lowest_declared_floor():
 def test_floor_helpers_read_what_they_should():
     assert _version("1.25.0") == _version("1.25") == (1, 25)
     assert _version("1.11.1") > _version("1.11")
-    assert _requirements("\n    numpy>=1.25\n    cupy-cuda12x\n") == [
-        ("numpy", "1.25"), ("cupy-cuda12x", None)]
+    assert _requirements("\n    numpy>=1.25\n    cupy-cuda12x\n    dask[array]>=2024.1\n") == [
+        ("numpy", "1.25"), ("cupy-cuda12x", None), ("dask", "2024.1")]
     with pytest.raises(AssertionError):
         _requirements("numpy<2")

@@ -2,9 +2,10 @@ r"""fracfft: spectral fractional derivatives with exact adjoints and alpha-gradi
 
 On a uniform periodic grid with wavenumbers ``xi = 2*pi*fftfreq(n, dx)``,
 
-.. math:: D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],\qquad
-          K_\alpha(\xi) = (i\xi)^\alpha \ \text{(weyl)} \quad\text{or}\quad -|\xi|^\alpha
-          \ \text{(riesz)}.
+.. math:: D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],
+
+.. math:: K_\alpha(\xi) = (i\xi)^\alpha \ \text{(weyl)} \quad\text{or}\quad
+          -|\xi|^\alpha \ \text{(riesz)}.
 
 The NumPy API lives here; the PyTorch bridge is :mod:`fracfft.torch`. Importing this package
 imports neither torch nor numba and compiles nothing.

@@ -144,6 +144,16 @@ def derivative_adjoint(g, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto",
     numpy.ndarray
         A new array with the shape of ``g``.
     {raises}
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft
+    >>> rng = np.random.default_rng(0)
+    >>> f, g = rng.standard_normal(64), rng.standard_normal(64)
+    >>> lhs = np.dot(fracfft.derivative(f, 0.5), g)
+    >>> rhs = np.dot(f, fracfft.derivative_adjoint(g, 0.5))
+    >>> bool(np.isclose(lhs, rhs))
+    True
     """
     if _is_dask(g):
         return _lazy(derivative_adjoint, g, alpha, axis, kind=kind, dx=dx, method=method,
@@ -221,6 +231,15 @@ def fractional_laplacian(x, s, axes=None, *, dx=1.0, method="auto", backend=None
     ------
     ValueError, numpy.exceptions.AxisError, TypeError
         As in :func:`derivative`; errors about the order name ``s``.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft
+    >>> t = 2 * np.pi * np.arange(32) / 32
+    >>> u = np.sin(3 * t)[:, None] * np.cos(4 * t)[None, :]
+    >>> v = fracfft.fractional_laplacian(u, 0.5, dx=t[1])   # |xi| = 5
+    >>> bool(np.allclose(v, 5 * u))
+    True
     """
     if _is_dask(x):
         return _lazy(fractional_laplacian, x, s, axes, dx=dx, method=method, backend=backend,

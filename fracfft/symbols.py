@@ -7,7 +7,7 @@ Wavenumbers are ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` on a half grid). For 
 * riesz: :math:`K(\xi) = -|\xi|^\alpha` (``|xi|`` Euclidean over several axes),
 * laplacian (private, for :func:`fracfft.fractional_laplacian`): :math:`|\xi|^{\alpha}`,
 
-with the rules of SPEC §1: ``K(0) = 0`` for ``alpha != 0`` and ``K = 1`` everywhere at
+with these rules: ``K(0) = 0`` for ``alpha != 0`` and ``K = 1`` everywhere at
 ``alpha == 0``; the weyl Nyquist bin (even ``n``) keeps only the real part
 ``|xi|**alpha * cos(pi*alpha/2)`` so the symbol stays Hermitian. The alpha-derivative is
 :math:`\partial_\alpha K = K\log(i\xi)` (weyl, product rule over several axes) and
@@ -48,8 +48,24 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     -------
     numpy.ndarray
         float64 wavenumbers in NumPy's FFT ordering.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer or ``dx`` not a positive finite number.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft
+    >>> fracfft.wavenumbers(4, dx=np.pi / 2)
+    array([ 0.,  1., -2., -1.])
+    >>> fracfft.wavenumbers(4, dx=np.pi / 2, real=True)
+    array([0., 1., 2.])
     """
-    freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    (dx,) = _validate.normalize_dx(dx, 1)
+    freq = np.fft.rfftfreq(int(n), dx) if real else np.fft.fftfreq(int(n), dx)
     return 2.0 * np.pi * freq
 
 
@@ -488,7 +504,10 @@ def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
 
 
 def _symbol_1d(n, alpha, dx, kind, real):
-    n = operator.index(n)
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"n must be an int or a tuple of ints; got {n!r}") from None
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
     kind = _validate.normalize_kind(kind)

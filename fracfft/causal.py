@@ -1,4 +1,4 @@
-r"""Weights of the causal kinds (SPEC §5) and their spectra on a zero-padded grid.
+r"""Weights of the causal kinds (gl, gl2, caputo) and their spectra on a zero-padded grid.
 
 A causal kind is the lower-triangular Toeplitz operator :math:`y_n = \sum_{k\le n} c_k u_{n-k}`
 with

@@ -12,6 +12,8 @@ float64 signal of length N (``--batch`` signals), and one forward pass alone:
   O(N²); it computes the causal GL derivative, not the periodic spectral one, so only its
   cost is comparable.
 * ``fracfft (torch)``: :func:`fracfft.torch.fractional_derivative`, manual adjoints.
+* ``fracfft gl (torch)``: the same with ``kind="gl"``: the causal Grünwald–Letnikov
+  derivative, the very operator of the dense GL row (same numbers), by zero-padded FFT.
 * ``native torch``: ``irfft(rfft(x) * K(alpha), n)`` with autograd through the FFT graph.
 * ``numpy/<backend>``: the NumPy API with ``backend=<backend>``; "fwd+bwd" is
   ``derivative`` + ``derivative_adjoint`` + ``derivative_dalpha`` (what a backward pass needs).
@@ -161,6 +163,8 @@ def torch_cases(torch, bridge, n, batch, seed=0):
     if bridge is not None:
         # fracfft's CPU FFTs use torch.get_num_threads() workers by default, like torch.
         cases["fracfft (torch)"] = pair(lambda x, a: bridge.fractional_derivative(x, a))
+        cases["fracfft gl (torch)"] = pair(
+            lambda x, a: bridge.fractional_derivative(x, a, kind="gl"))
     cases["native torch"] = pair(lambda x, a: ref.native_weyl(torch, x, a))
     cases["GL dense (torch)"] = pair(lambda x, a: ref.gl_derivative(torch, x, a))
     return cases
@@ -321,7 +325,7 @@ def print_tables(meta, rows):
     say(f"\npeak memory: {meta['memory_method']}")
 
     # The headline: spectral vs "standard" GL autograd, one thread, fwd+bwd.
-    methods = ["GL dense (torch)", "fracfft (torch)", "native torch"] + [
+    methods = ["GL dense (torch)", "fracfft gl (torch)", "fracfft (torch)", "native torch"] + [
         f"numpy/{b}" for b in meta["backends"]]
     methods = [m for m in methods if any(r["method"] == m for r in rows)]
     threads = min(r["threads"] for r in rows)
@@ -329,6 +333,8 @@ def print_tables(meta, rows):
     head = f"{'N':>6}  " + "  ".join(f"{m:>16}" for m in methods)
     if "GL dense (torch)" in methods and "fracfft (torch)" in methods:
         head += f"  {'GL / fracfft':>12}"
+    if "GL dense (torch)" in methods and "fracfft gl (torch)" in methods:
+        head += f"  {'GL / fft gl':>12}"
     say(head)
     say("-" * len(head))
     for n in sorted({r["N"] for r in rows}):
@@ -348,6 +354,10 @@ def print_tables(meta, rows):
             gl, ff = by["GL dense (torch)"], by["fracfft (torch)"]
             if gl and ff and "fwdbwd_s" in gl and "fwdbwd_s" in ff:
                 line += f"  {gl['fwdbwd_s'] / ff['fwdbwd_s']:>11.1f}x"
+        if "GL dense (torch)" in methods and "fracfft gl (torch)" in methods:
+            gl, fg = by["GL dense (torch)"], by["fracfft gl (torch)"]
+            if gl and fg and "fwdbwd_s" in gl and "fwdbwd_s" in fg:
+                line += f"  {gl['fwdbwd_s'] / fg['fwdbwd_s']:>11.1f}x"
         say(line)
 
 

@@ -2,14 +2,16 @@ r"""fracfft: spectral fractional derivatives with exact adjoints and alpha-gradi
 
 On a uniform periodic grid with wavenumbers ``xi = 2*pi*fftfreq(n, dx)``,
 
-.. math:: D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],\qquad
-          K_\alpha(\xi) = (i\xi)^\alpha \ \text{(weyl)} \quad\text{or}\quad -|\xi|^\alpha
-          \ \text{(riesz)}.
+.. math:: D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],
+
+.. math:: K_\alpha(\xi) = (i\xi)^\alpha \ \text{(weyl)} \quad\text{or}\quad
+          -|\xi|^\alpha \ \text{(riesz)}.
 
 The NumPy API lives here; the PyTorch bridge is :mod:`fracfft.torch`. Importing this package
 imports neither torch nor numba and compiles nothing.
 """
 
+from .causal import weights
 from .derivative import derivative, derivative_adjoint, derivative_dalpha, fractional_laplacian
 from .fft._registry import get_fft_backend, set_fft_backend
 from .symbols import set_symbol_cache, symbol, symbol_cache_info, wavenumbers
@@ -27,4 +29,5 @@ __all__ = [
     "symbol",
     "symbol_cache_info",
     "wavenumbers",
+    "weights",
 ]

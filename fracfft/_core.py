@@ -2,7 +2,12 @@ r"""The one private core: apply a Fourier symbol along axes.
 
 Every operator of the package is :math:`y = \mathcal F^{-1}[S\cdot\mathcal F x]` for some
 symbol :math:`S`: the derivative (:math:`K`), its adjoint (:math:`\bar K`) and its
-alpha-derivative (:math:`\partial_\alpha K`). :func:`apply` does it for the NumPy API;
+alpha-derivatives (:math:`\partial_\alpha K`, :math:`\partial^2_\alpha K`). The causal
+kinds (SPEC §5) are the same steps on a zero-padded grid: the transforms pad every
+transformed axis to a length :math:`L \ge 2N - 1` (``Plan.ns``), the symbol is the spectrum
+of the convolution weights (:mod:`fracfft.causal`), and the inverse crops back to :math:`N`,
+so the circular convolution is the exact linear one. Caputo's operator is :math:`C P` with
+:math:`P x = x - x_0`; its adjoint is :math:`P^T C^T`. :func:`apply` does it for the NumPy API;
 :func:`make_plan`, :func:`forward`, :func:`inverse` and :func:`vjp` are the same steps
 exposed for the autograd bridge, which needs the spectrum of its input and both gradients
 from one transform of the incoming gradient.
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
+from . import causal as _causal
 from .fft._registry import check_backend_name, execute
 from .symbols import grid_symbol
 
@@ -33,7 +39,7 @@ class Plan:
 
     shape: tuple
     axes: tuple
-    ns: tuple
+    ns: tuple  # transform lengths: shape[axes], or the zero-padded lengths of a causal kind
     dxs: tuple
     alpha: object  # float, or float64 array with len(shape) dims and size 1 on axes
     kind: str
@@ -47,6 +53,16 @@ class Plan:
     def real_input(self) -> bool:
         """True when x is real, so every output is real too."""
         return self.dtype.kind == "f"
+
+    @property
+    def causal(self) -> bool:
+        """True for the causal kinds (zero-padded transforms)."""
+        return self.kind in _validate.CAUSAL_KINDS
+
+    @property
+    def data_ns(self) -> tuple:
+        """Lengths of the transformed axes of the data (before padding)."""
+        return tuple(self.shape[a] for a in self.axes)
 
     @property
     def spectral_dtype(self) -> np.dtype:
@@ -73,31 +89,56 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
     if kind != "laplacian":  # the one private kind, reached only through fractional_laplacian
         kind = _validate.normalize_kind(kind)
     alpha = _validate.normalize_alpha(alpha, shape, axes, alpha_name) * alpha_scale
+    _causal.check_alpha(kind, alpha, alpha_name)
     dtype = np.dtype(x.dtype)
     method = _validate.normalize_method(method, dtype.kind == "c")
     if backend is not None:
         backend = check_backend_name(backend)
-    plan = Plan(shape, axes, tuple(shape[a] for a in axes), dxs, alpha, kind, method, dtype,
+    ns = tuple(shape[a] for a in axes)
+    if kind in _validate.CAUSAL_KINDS:
+        ns = tuple(_causal.padded_length(n) for n in ns)
+    plan = Plan(shape, axes, ns, dxs, alpha, kind, method, dtype,
                 _validate.normalize_workers(workers), backend, _validate.is_device_array(x))
     return x, plan
 
 
 def forward(plan: Plan, x):
-    """Spectrum of ``x``: ``rfftn`` (method "rfft") or ``fftn`` over the plan's axes."""
+    """Spectrum of ``x``: ``rfftn`` (method "rfft") or ``fftn`` over the plan's axes.
+
+    Causal kinds zero-pad to ``plan.ns`` (the backends pad, as numpy's ``s`` does).
+    """
+    s = plan.ns if plan.causal else None
     if plan.method == "rfft":
-        return execute("r2c", x, None, plan.axes, "backward", plan.workers, backend=plan.backend)
+        return execute("r2c", x, s, plan.axes, "backward", plan.workers, backend=plan.backend)
     if not plan.device:
         x = x.astype(plan.spectral_dtype, copy=False)
-    return execute("c2c", x, None, plan.axes, True, "backward", plan.workers, backend=plan.backend)
+    return execute("c2c", x, s, plan.axes, True, "backward", plan.workers, backend=plan.backend)
+
+
+def _crop(plan: Plan, out):
+    """Return the first ``N`` samples of each padded axis (causal kinds) as a new array."""
+    if not plan.causal:
+        return out
+    index = [slice(None)] * len(plan.shape)
+    for ax in plan.axes:
+        index[ax] = slice(0, plan.shape[ax])
+    view = out[tuple(index)]
+    if not plan.device:
+        return np.ascontiguousarray(view)
+    if _validate.is_cupy_array(view):
+        return view.copy()
+    from .fft.manual._cuda import _fresh_copy, _tpb
+
+    return _fresh_copy(view, view.dtype, _tpb(None))
 
 
 def inverse(plan: Plan, spec):
     """Back to real space; real input gives a real array of the plan's dtype."""
     if plan.method == "rfft":
-        return execute("c2r", spec, plan.ns, plan.axes, "backward", plan.workers,
-                       backend=plan.backend)
-    out = execute("c2c", spec, None, plan.axes, False, "backward", plan.workers,
-                  backend=plan.backend)
+        return _crop(plan, execute("c2r", spec, plan.ns, plan.axes, "backward", plan.workers,
+                                   backend=plan.backend))
+    out = _crop(plan, execute("c2c", spec, None, plan.axes, False, "backward", plan.workers,
+                              backend=plan.backend))
     if not plan.real_input:
         return out
     # The symbol is Hermitian, so the imaginary part is round-off by construction.
@@ -115,10 +156,24 @@ def symbol(plan: Plan, mode: str):
 
     ``mode`` is one of :data:`fracfft.symbols.MODES` -- "forward" (``K``), "adjoint"
     (``conj(K)``), "dalpha" (``dK/dalpha``), "dalpha_adjoint", "dalpha2" (``d2K/dalpha2``),
-    "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``.
+    "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``. Causal kinds give the
+    spectra of their zero-padded weights (:func:`fracfft.causal.grid_spectrum`).
     """
-    return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
-                       plan.alpha, plan.kind, mode, plan.spectral_dtype == np.complex64)
+    single = plan.spectral_dtype == np.complex64
+    if not plan.causal:
+        return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
+                           plan.alpha, plan.kind, mode, single)
+    k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
+                              plan.method == "rfft", plan.alpha, plan.kind, mode)
+    if not single:
+        return k
+    if isinstance(k, tuple):
+        return tuple(_single(a) for a in k)
+    return _single(k)
+
+
+def _single(k):
+    return k.astype(np.complex64 if k.dtype.kind == "c" else np.float32)
 
 
 def multiply(plan: Plan, spec, k):
@@ -153,7 +208,8 @@ def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None
                         workers=workers, alpha_name=alpha_name, alpha_scale=alpha_scale)
     if not plan.device and x.size == 0:
         return np.empty(plan.shape, plan.dtype)
-    if mode != "dalpha" and isinstance(plan.alpha, float) and plan.alpha == 0.0:
+    if (mode in ("forward", "adjoint") and plan.kind != "caputo"
+            and isinstance(plan.alpha, float) and plan.alpha == 0.0):
         # K = 1 exactly: return a copy rather than the round-off of two transforms.
         return x.copy() if plan.device else np.array(x, dtype=plan.dtype, copy=True)
     return run(plan, x, mode)
@@ -163,6 +219,7 @@ def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None
 # the spectra then exist one block at a time, so the peak is the output plus a block, not
 # the output plus a whole spectrum (and the alpha-gradient adds no full-size buffer).
 _BLOCK_BYTES = 32 << 20
+_CAUSAL_BLOCK_BYTES = 8 << 20
 
 
 def _row_blocks(plan: Plan, itemsize: int):
@@ -170,10 +227,17 @@ def _row_blocks(plan: Plan, itemsize: int):
     if plan.device or len(plan.shape) < 2 or 0 in plan.axes or plan.shape[0] < 2:
         return None
     nbytes = math.prod(plan.shape) * itemsize
-    if nbytes <= 2 * _BLOCK_BYTES:
+    block = _BLOCK_BYTES
+    if plan.causal:
+        # The work arrays are the padded ones (about 2x per axis), and several of them live
+        # at once (padded input, spectrum, padded output): smaller blocks keep them in cache
+        # and the peak near the output's size.
+        nbytes = nbytes * math.prod(plan.ns) // math.prod(plan.data_ns)
+        block = _CAUSAL_BLOCK_BYTES
+    if nbytes <= 2 * block:
         return None
     rows = plan.shape[0]
-    step = max(1, rows * _BLOCK_BYTES // nbytes)
+    step = max(1, rows * block // nbytes)
     return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
 
 
@@ -188,16 +252,54 @@ def _block_plan(plan: Plan, sl: slice) -> Plan:
     return dataclasses.replace(plan, shape=(rows, *plan.shape[1:]), alpha=alpha)
 
 
+def project(plan: Plan, x):
+    """Caputo's :math:`P x = x - x_0` along every transformed axis (a new array); else ``x``."""
+    if plan.kind != "caputo":
+        return x
+    for ax in plan.axes:
+        if not plan.device or _validate.is_cupy_array(x):
+            first = [slice(None)] * x.ndim
+            first[ax] = slice(0, 1)
+            x = x - x[tuple(first)]
+        else:
+            from . import _causal_cuda
+
+            x = _causal_cuda.project(x, ax)
+    return x
+
+
+def project_adjoint(plan: Plan, y):
+    """:math:`P^T y`: subtract the sum along each transformed axis from its element 0."""
+    if plan.kind != "caputo":
+        return y
+    for ax in plan.axes:
+        if not plan.device or _validate.is_cupy_array(y):
+            first = [slice(None)] * y.ndim
+            first[ax] = slice(0, 1)
+            y[tuple(first)] -= y.sum(axis=ax, keepdims=True)  # y is the core's own new array
+        else:
+            from . import _causal_cuda
+
+            y = _causal_cuda.project_adjoint(y, ax)
+    return y
+
+
+def _apply_block(plan: Plan, x, k, mode):
+    if mode.endswith("adjoint"):
+        return project_adjoint(plan, inverse(plan, multiply(plan, forward(plan, x), k)))
+    return inverse(plan, multiply(plan, forward(plan, project(plan, x)), k))
+
+
 def run(plan: Plan, x, mode: str = "forward"):
     """``IFFT(S * FFT(x))`` for a validated plan: the operator, adjoint or alpha-derivative."""
     k = symbol(plan, mode)
     blocks = _row_blocks(plan, x.dtype.itemsize)
     if blocks is None:
-        return inverse(plan, multiply(plan, forward(plan, x), k))
+        return _apply_block(plan, x, k, mode)
     out = np.empty(plan.shape, plan.dtype)
     for sl in blocks:
         block = _block_plan(plan, sl)
-        out[sl] = inverse(block, multiply(block, forward(block, x[sl]), _rows_of(k, sl)))
+        out[sl] = _apply_block(block, x[sl], _rows_of(k, sl), mode)
     return out
 
 
@@ -253,7 +355,7 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
     dk = None
     if need_alpha:
         k, dk = symbol(plan, "both")
-        adjoint = np.conj(k) if plan.kind == "weyl" else k
+        adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
         del k
     else:
         adjoint = symbol(plan, "adjoint")
@@ -280,6 +382,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
 def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
     """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
     big_g = forward(plan, g)
-    galpha = None if dk is None else _alpha_reduction(plan, forward(plan, x), big_g, dk)
-    gx = inverse(plan, multiply(plan, big_g, adjoint)) if need_x else None
+    galpha = None
+    if dk is not None:
+        galpha = _alpha_reduction(plan, forward(plan, project(plan, x)), big_g, dk)
+    gx = project_adjoint(plan, inverse(plan, multiply(plan, big_g, adjoint))) if need_x else None
     return gx, galpha

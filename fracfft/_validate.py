@@ -14,7 +14,9 @@ import numpy as np
 
 from ._compat import AxisError
 
-KINDS = ("weyl", "riesz")
+PERIODIC_KINDS = ("weyl", "riesz")
+CAUSAL_KINDS = ("gl", "gl2", "caputo")  # SPEC §5: zero-padded convolutions
+KINDS = PERIODIC_KINDS + CAUSAL_KINDS
 METHODS = ("auto", "fft", "rfft")
 NORMS = ("backward", "ortho", "forward")
 

@@ -7,7 +7,7 @@ Wavenumbers are ``xi = 2*pi*fftfreq(n, dx)`` (``rfftfreq`` on a half grid). For 
 * riesz: :math:`K(\xi) = -|\xi|^\alpha` (``|xi|`` Euclidean over several axes),
 * laplacian (private, for :func:`fracfft.fractional_laplacian`): :math:`|\xi|^{\alpha}`,
 
-with the rules of SPEC §1: ``K(0) = 0`` for ``alpha != 0`` and ``K = 1`` everywhere at
+with these rules: ``K(0) = 0`` for ``alpha != 0`` and ``K = 1`` everywhere at
 ``alpha == 0``; the weyl Nyquist bin (even ``n``) keeps only the real part
 ``|xi|**alpha * cos(pi*alpha/2)`` so the symbol stays Hermitian. The alpha-derivative is
 :math:`\partial_\alpha K = K\log(i\xi)` (weyl, product rule over several axes) and
@@ -48,8 +48,24 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     -------
     numpy.ndarray
         float64 wavenumbers in NumPy's FFT ordering.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer or ``dx`` not a positive finite number.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft
+    >>> fracfft.wavenumbers(4, dx=np.pi / 2)
+    array([ 0.,  1., -2., -1.])
+    >>> fracfft.wavenumbers(4, dx=np.pi / 2, real=True)
+    array([0., 1., 2.])
     """
-    freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    (dx,) = _validate.normalize_dx(dx, 1)
+    freq = np.fft.rfftfreq(int(n), dx) if real else np.fft.fftfreq(int(n), dx)
     return 2.0 * np.pi * freq
 
 
@@ -219,19 +235,30 @@ MODES = {
 }
 
 
-def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order):
-    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid."""
+def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order, cuts=None):
+    """``[S, dS/da, ..., d^order S/da^order]`` of the symbol of ``kind`` on the grid.
+
+    ``cuts`` (one slice per axis of ``axes``, or None) restricts the result to a block of the
+    grid, e.g. one MPI rank's part of a distributed spectrum: the 1-D factors are built on the
+    whole axis, so the zero-mode and Nyquist rules apply at their global indices, then cut.
+    """
     grids = list(_grids(axes, ns, dxs, real))
+    cuts = cuts or (slice(None),) * len(axes)
+
+    def cut(a, ax, sl):
+        return a[(slice(None),) * ax + (sl,)]
+
     if kind == "weyl":
         # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
         out = None
-        for ax, n, dx, half, nyq in grids:
-            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)
+        for (ax, n, dx, half, nyq), sl in zip(grids, cuts):
+            f = [cut(d, ax, sl) for d in
+                 _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)]
             out = f if out is None else _taylor_product(out, f)
         return out
     r2 = 0
-    for p in _squared_parts(ndim, grids):
-        r2 = r2 + p
+    for p, (ax, *_), sl in zip(_squared_parts(ndim, grids), grids, cuts):
+        r2 = r2 + cut(p, ax, sl)
     return _radial(r2, alpha, -1.0 if kind == "riesz" else 1.0, order)  # real: self-adjoint
 
 
@@ -484,6 +511,9 @@ def _symbol_1d(n, alpha, dx, kind, real):
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
     kind = _validate.normalize_kind(kind)
+    if kind not in _validate.PERIODIC_KINDS:
+        raise ValueError(f"symbol is defined for the periodic kinds 'weyl' and 'riesz'; "
+                         f"{kind!r} is causal (a convolution): use fracfft.weights")
     (dx,) = _validate.normalize_dx(dx, 1)
     a = np.asarray(alpha, dtype=np.float64) if np.ndim(alpha) else alpha
     if np.ndim(a):

@@ -2,19 +2,20 @@ r"""PyTorch bridge: spectral fractional derivatives with manual adjoints and alp
 
 On a uniform periodic grid with angular wavenumbers :math:`\xi = 2\pi\,\mathrm{fftfreq}(n, dx)`,
 
-.. math:: y = D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],\qquad
-          K_\alpha = (i\xi)^\alpha \ \text{(weyl)},\quad K_\alpha = -|\xi|^\alpha\ \text{(riesz)},
+.. math:: y = D^\alpha x = \mathcal F^{-1}\left[K_\alpha(\xi)\,\mathcal F x\right],
 
-with the zero-mode and Nyquist rules of :mod:`fracfft.symbols`. The backward pass never
+.. math:: K_\alpha = (i\xi)^\alpha \ \text{(weyl)},\quad K_\alpha = -|\xi|^\alpha\ \text{(riesz)},
+
+with the zero-mode and Nyquist rules of :doc:`/mathematics`. The backward pass never
 differentiates an FFT graph: for an incoming gradient :math:`g` with :math:`G = \mathcal F g`,
 
-.. math:: \frac{\partial L}{\partial x} = \mathcal F^{-1}[\bar K_\alpha G], \qquad
-          \frac{\partial L}{\partial \alpha} = \mathrm{Re}\,\frac1N\sum_k
+.. math:: \frac{\partial L}{\partial x} = \mathcal F^{-1}[\bar K_\alpha G],
+
+.. math:: \frac{\partial L}{\partial \alpha} = \mathrm{Re}\,\frac1N\sum_k
           \partial_\alpha K_\alpha(\xi_k)\, X_k\, \bar G_k ,
 
-both from the one transform :math:`G` (:func:`fracfft._core.vjp`). Tensors reach the NumPy /
-Numba engine through :mod:`fracfft._dlpack` without copies where the layout allows; CUDA tensors
-stay on their GPU.
+both from the one transform :math:`G`. Tensors reach the NumPy / Numba engine through DLPack
+without copies where the layout allows; CUDA tensors stay on their GPU.
 
 Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Function``),
 :func:`fractional_derivative` (functional form), :class:`BoundedAlphaParameter` and
@@ -54,6 +55,12 @@ _MAX_ORDER = max(order for order, _ in MODES.values())
 
 _is_functorch_wrapped = getattr(getattr(torch._C, "_functorch", None),
                                 "is_functorch_wrapped_tensor", lambda t: False)
+# torch internals behind the direct apply; where a torch lacks them, the standard apply serves.
+_DIRECT_APPLY = getattr(torch._C, "_functorch", None)
+if not all(hasattr(obj, name) for obj, name in ((_DIRECT_APPLY, "unwrap_if_dead"),
+                                                (torch._C, "_are_functorch_transforms_active"))):
+    _DIRECT_APPLY = None
+_functorch_active = getattr(torch._C, "_are_functorch_transforms_active", lambda: True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,8 +138,9 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
                                     workers=_default_workers(workers))
         if xc.numel() == 0:
             out = torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
-        elif isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0:
-            # K = 1 exactly: a copy, as the NumPy API does, not the round-off of two transforms.
+        elif (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
+              and plan.kind != "caputo"):
+            # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
             out = xc.clone(memory_format=torch.contiguous_format)
         else:
             out = _dlpack.from_array(_core.run(plan, arr, mode), xc.device)
@@ -175,12 +183,13 @@ def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
     big_g = _core.forward(plan, g_arr)
     galpha = None
     if need_alpha:
-        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(_core.forward(plan, x_arr),
-                                                                 device),
+        x_spec = _core.forward(plan, _core.project(plan, x_arr))  # caputo: of x - x[0]
+        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(x_spec, device),
                                         _dlpack.from_array(big_g, device))
     gx = None
     if need_x:
-        gx = _core.inverse(plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint")))
+        gx = _core.project_adjoint(plan, _core.inverse(
+            plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint"))))
     return gx, galpha
 
 
@@ -220,6 +229,8 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
 
 def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
     """Return the alpha-gradient as a tensor of alpha's shape, dtype and device."""
+    if isinstance(galpha, float):  # a scalar order: one fill, no NumPy round trip
+        return torch.full(alpha.shape, galpha, dtype=alpha.dtype, device=alpha.device)
     if isinstance(galpha, torch.Tensor):
         t = galpha
     else:
@@ -456,7 +467,43 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     ``jacfwd``, ``hessian``, ``vmap``: a batching rule folds the vmapped dimension into the
     batch) and ``torch.compile`` (opaque custom ops ``fracfft::spectral_derivative`` and
     ``fracfft::spectral_derivative_vjp``; first derivatives).
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from fracfft.torch import SpectralFractionalDerivative
+    >>> t = 2 * math.pi * torch.arange(64, dtype=torch.float64) / 64
+    >>> x = torch.sin(t).requires_grad_()
+    >>> alpha = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    >>> y = SpectralFractionalDerivative.apply(x, alpha, -1, "auto", "weyl", t[1].item())
+    >>> torch.allclose(y, torch.cos(t))
+    True
+    >>> y.sum().backward()
+    >>> x.grad.shape, alpha.grad.shape
+    (torch.Size([64]), torch.Size([]))
     """
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Apply the Function: ``apply(x, alpha, dim, method, kind, dx, workers, backend)``.
+
+        ``torch.autograd.Function.apply`` binds every call's arguments to :meth:`forward`'s
+        signature with ``inspect`` (a few microseconds, as long as the transforms of a short
+        row); for positional arguments outside ``torch.func`` the defaults are filled here
+        instead and torch's own C++ apply is called, as ``Function.apply`` does after binding.
+        """
+        n = len(args)
+        if kwargs or not 2 <= n <= 8 or _DIRECT_APPLY is None or _functorch_active():
+            return super().apply(*args, **kwargs)
+        x, alpha = args[0], args[1]
+        # What Function.apply does outside torch.func: a dead torch.func wrapper (a tensor that
+        # escaped its transform) is unwrapped to the tensor it holds.
+        if isinstance(x, torch.Tensor):
+            x = _DIRECT_APPLY.unwrap_if_dead(x)
+        if isinstance(alpha, torch.Tensor):
+            alpha = _DIRECT_APPLY.unwrap_if_dead(alpha)
+        return super(torch.autograd.Function, cls).apply(x, alpha, *args[2:],
+                                                         *_FORWARD_DEFAULTS[n - 2:])
 
     @staticmethod
     def forward(x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0, workers=None,
@@ -547,6 +594,10 @@ def _function():
     return SpectralFractionalDerivative
 
 
+# Defaults of forward's optional arguments, filled by SpectralFractionalDerivative.apply.
+_FORWARD_DEFAULTS = tuple(p.default for p in list(
+    inspect.signature(SpectralFractionalDerivative.forward).parameters.values())[2:])
+
 # Function.apply binds its arguments to forward's signature on every call (setup_context
 # style); a precomputed signature spares inspect's work, a third of the cost at small N.
 for _fn in (SpectralFractionalDerivative, _CompiledSpectralDerivative, _SymbolOperator):
@@ -570,6 +621,8 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     :math:`\partial L/\partial x = \mathcal F^{-1}[\bar K_\alpha G]` and
     :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum\partial_\alpha K_\alpha X\bar G`
     with :math:`G = \mathcal F g`, computed by the NumPy core, not by differentiating an FFT.
+    The gradients are differentiable again (``create_graph=True``, Hessians) and every
+    ``torch.func`` transform works; see :class:`SpectralFractionalDerivative`.
 
     Parameters
     ----------
@@ -585,8 +638,9 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     dim : int or tuple of int, optional
         Dimension(s) to transform. Over several dims weyl is the composition of the 1-D
         operators and riesz is isotropic (Euclidean :math:`|\xi|`).
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family; the causal kinds are the full-history convolutions of
+        :func:`fracfft.weights` (SPEC §5), computed on a zero-padded grid.
     method : {"auto", "fft", "rfft"}, optional
         ``"auto"``: rfft for real input, fft for complex input.
     dx : float or tuple of float, optional
@@ -653,6 +707,16 @@ class BoundedAlphaParameter(nn.Module):
     ValueError
         If ``alpha_init`` is NaN, on a bound or outside, or the bounds are not finite and
         ordered -- never a silent clamp.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from fracfft.torch import BoundedAlphaParameter
+    >>> order = BoundedAlphaParameter(alpha_init=0.3, alpha_min=0.0, alpha_max=2.0)
+    >>> order()
+    tensor(0.3000, dtype=torch.float64, grad_fn=<AddBackward0>)
+    >>> [name for name, _ in order.named_parameters()]
+    ['rho']
     """
 
     def __init__(self, alpha_init=0.5, alpha_min=0.0, alpha_max=2.0):
@@ -691,8 +755,8 @@ class FractionalDerivative(nn.Module):
         buffer.
     dim : int or tuple of int, optional
         Dimension(s) to transform.
-    kind : {"weyl", "riesz"}, optional
-        Symbol family.
+    kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
+        Symbol family (causal kinds: see :func:`fracfft.weights`).
     alpha_min, alpha_max : float, optional
         Bounds of a learnable order.
     method : {"auto", "fft", "rfft"}, optional
@@ -701,6 +765,30 @@ class FractionalDerivative(nn.Module):
         Grid spacing.
     workers : int, optional
         CPU FFT threads (default ``torch.get_num_threads()``).
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` or ``method`` is unknown, a learnable ``alpha`` is not strictly inside
+        ``(alpha_min, alpha_max)``, or a fixed ``alpha`` is not finite.
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from fracfft.torch import FractionalDerivative
+    >>> n = 64
+    >>> layer = FractionalDerivative(alpha=1.0, learnable=False, dx=2 * math.pi / n)
+    >>> t = 2 * math.pi * torch.arange(n, dtype=torch.float64) / n
+    >>> torch.allclose(layer(torch.sin(t)), torch.cos(t))
+    True
+
+    Inside a model, a learnable order is trained like any other parameter:
+
+    >>> model = torch.nn.Sequential(FractionalDerivative(alpha=0.5), torch.nn.Tanh())
+    >>> opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    >>> loss = model(torch.randn(8, n, dtype=torch.float64)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
     """
 
     def __init__(self, alpha=0.5, *, learnable=True, dim=-1, kind="weyl", alpha_min=0.0,

@@ -50,7 +50,7 @@ def test_zero_dim_input(fn):
         fn(np.float64(3.0), 0.5)
 
 
-@pytest.mark.parametrize("kw,name", [({"kind": "caputo"}, "weyl"), ({"method": "dct"}, "rfft"),
+@pytest.mark.parametrize("kw,name", [({"kind": "hilbert"}, "weyl"), ({"method": "dct"}, "rfft"),
                                       ({"backend": "cufft"}, "scipy")])
 def test_unknown_names_list_allowed(fn, kw, name):
     with pytest.raises(ValueError, match=name):

@@ -2,8 +2,9 @@ r"""Discrete Fourier transforms through the selected backend.
 
 :func:`fft`, :func:`ifft`, :func:`rfft`, :func:`irfft` and their n-dimensional versions compute
 
-.. math:: X_k = \sum_{j=0}^{n-1} x_j\, e^{-2\pi i jk/n}, \qquad
-          x_j = \frac{1}{n}\sum_{k=0}^{n-1} X_k\, e^{2\pi i jk/n}
+.. math:: X_k = \sum_{j=0}^{n-1} x_j\, e^{-2\pi i jk/n},
+
+.. math:: x_j = \frac{1}{n}\sum_{k=0}^{n-1} X_k\, e^{2\pi i jk/n}
 
 (``norm="backward"``; ``"ortho"`` scales both by :math:`1/\sqrt n`, ``"forward"`` moves the
 :math:`1/n` to the forward transform) with NumPy >= 2 dtype rules: float32 and complex64 stay
@@ -113,6 +114,23 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     -------
     ndarray
         complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` has a dtype that cannot be transformed.
+    ValueError
+        If ``s`` and ``axes`` differ in length, a length is below 1, an axis is repeated or
+        ``norm`` is unknown.
+    numpy.exceptions.AxisError
+        If an axis is out of range.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> bool(np.allclose(fracfft.fft.fftn(a), np.fft.fftn(a)))
+    True
     """
     return _transform("c2c", a, s, axes, norm, workers, backend, True)
 
@@ -120,7 +138,37 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""N-dimensional inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i\,j\cdot k/n}`.
 
-    Parameters and return value as in :func:`fftn`.
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    s : sequence of int, optional
+        Output lengths along ``axes`` (zero padding or cropping).
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> bool(np.allclose(fracfft.fft.ifftn(fracfft.fft.fftn(a)), a))
+    True
     """
     return _transform("c2c", a, s, axes, norm, workers, backend, False)
 
@@ -128,7 +176,40 @@ def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""N-dimensional DFT of real input; the last of ``axes`` keeps ``n//2 + 1`` bins.
 
-    Parameters and return value as in :func:`fftn`; complex ``a`` is a TypeError.
+    Parameters
+    ----------
+    a : array_like
+        Input array, real.
+    s : sequence of int, optional
+        Input lengths along ``axes`` (zero padding or cropping).
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for float32 input, complex128 otherwise; the last of ``axes`` has ``n//2 + 1``
+        entries.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`; complex ``a`` is a TypeError.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> fracfft.fft.rfftn(a).shape
+    (3, 3)
+    >>> bool(np.allclose(fracfft.fft.rfftn(a), np.fft.rfftn(a)))
+    True
     """
     return _transform("r2c", a, s, axes, norm, workers, backend)
 
@@ -136,8 +217,38 @@ def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
 def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     r"""Inverse of :func:`rfftn`: a real array from a Hermitian half spectrum.
 
-    Parameters as in :func:`fftn`; ``s`` gives the real output lengths (by default the last
-    is ``2*(m - 1)``). Returns float32 for single precision, float64 otherwise.
+    Parameters
+    ----------
+    a : array_like
+        Input array, the half spectrum.
+    s : sequence of int, optional
+        Real output lengths along ``axes``; by default the last is ``2*(m - 1)``.
+    axes : sequence of int, optional
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        float32 for single precision, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(15.0).reshape(3, 5)
+    >>> b = fracfft.fft.irfftn(fracfft.fft.rfftn(a), s=a.shape)
+    >>> bool(np.allclose(b, a))
+    True
     """
     return _transform("c2r", a, s, axes, norm, workers, backend)
 
@@ -168,25 +279,139 @@ def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     -------
     ndarray
         complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` has a dtype that cannot be transformed.
+    ValueError
+        If ``n`` is below 1 or ``norm`` is unknown.
+    numpy.exceptions.AxisError
+        If ``axis`` is out of range.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> fracfft.fft.fft([1.0, 0.0, 0.0, 0.0])
+    array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    >>> x = np.random.default_rng(0).standard_normal(12)
+    >>> bool(np.allclose(fracfft.fft.fft(x, backend="manual"), np.fft.fft(x)))
+    True
     """
     s, axes = _one(n, axis)
     return fftn(a, s, axes, norm, workers=workers, backend=backend)
 
 
 def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
-    r"""1-D inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i jk/n}`; see :func:`fft`."""
+    r"""1-D inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i jk/n}`.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    n : int, optional
+        Length of the transform (zero padding or cropping of ``a``).
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for single-precision input, complex128 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`.
+
+    Examples
+    --------
+    >>> import fracfft.fft
+    >>> fracfft.fft.ifft([4.0, 0.0, 0.0, 0.0])
+    array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    """
     s, axes = _one(n, axis)
     return ifftn(a, s, axes, norm, workers=workers, backend=backend)
 
 
 def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
-    r"""1-D DFT of real input, the ``n//2 + 1`` non-negative frequencies; see :func:`fft`."""
+    r"""1-D DFT of real input, the ``n//2 + 1`` non-negative frequencies.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array, real.
+    n : int, optional
+        Length of the input used (zero padding or cropping of ``a``).
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        complex64 for float32 input, complex128 otherwise, ``n//2 + 1`` entries.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`; complex ``a`` is a TypeError.
+
+    Examples
+    --------
+    >>> import fracfft.fft
+    >>> fracfft.fft.rfft([1.0, 2.0, 3.0, 4.0])
+    array([10.+0.j, -2.+2.j, -2.+0.j])
+    """
     s, axes = _one(n, axis)
     return rfftn(a, s, axes, norm, workers=workers, backend=backend)
 
 
 def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
-    r"""Inverse of :func:`rfft`; ``n`` defaults to ``2*(m - 1)``. Returns a real array."""
+    r"""Inverse of :func:`rfft`: a real array of length ``n`` (default ``2*(m - 1)``).
+
+    Parameters
+    ----------
+    a : array_like
+        Input array, the half spectrum.
+    n : int, optional
+        Length of the real output; ``2*(m - 1)`` by default.
+    axis : int, optional
+        Axis to transform.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        float32 for single precision, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fft`.
+
+    Examples
+    --------
+    >>> import fracfft.fft
+    >>> fracfft.fft.irfft([10.0, -2.0 + 2.0j, -2.0])
+    array([1., 2., 3., 4.])
+    """
     s, axes = _one(n, axis)
     return irfftn(a, s, axes, norm, workers=workers, backend=backend)
 

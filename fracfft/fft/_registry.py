@@ -17,6 +17,8 @@ _ADAPTERS = {
     "fftw": ("fracfft.fft._scipy", "FFTW", "pyFFTW", "fftw"),
     "cupy": ("fracfft.fft._cupy", None, "CuPy", "cupy"),
 }
+#: The names :func:`~fracfft.set_fft_backend` and ``backend=`` accept: ``"auto"``,
+#: ``"scipy"``, ``"numpy"``, ``"manual"``, ``"mkl"``, ``"fftw"``, ``"cupy"``.
 BACKENDS = ("auto", *_ADAPTERS)
 HOST_CHAIN = ("scipy", "numpy", "manual")
 DEVICE_CHAIN = ("cupy", "manual")
@@ -51,6 +53,15 @@ def get_fft_backend() -> str:
         One of ``"auto"``, ``"scipy"``, ``"numpy"``, ``"manual"``, ``"mkl"``, ``"fftw"``,
         ``"cupy"``: the innermost ``with set_fft_backend(...)`` of this thread, else the
         process-wide default.
+
+    Examples
+    --------
+    >>> import fracfft
+    >>> fracfft.get_fft_backend()
+    'auto'
+    >>> with fracfft.set_fft_backend("manual"):
+    ...     fracfft.get_fft_backend()
+    'manual'
     """
     stack = _overrides()
     return stack[-1] if stack else _default
@@ -72,6 +83,12 @@ class set_fft_backend:  # noqa: N801 - used like a function, as numpy.errstate
         and moves on when a backend is missing or raises. Any other name is used as it is:
         when its package is missing the first transform raises an ImportError naming the
         pip extra that installs it.
+
+    Returns
+    -------
+    context manager
+        Use it in a ``with`` statement to limit the change to a block of this thread;
+        ignore it otherwise.
 
     Raises
     ------

@@ -150,10 +150,21 @@ _HANDLERS = {
 
 
 class ManualBackend:
-    """uarray backend object routing :mod:`scipy.fft` calls to the manual Numba FFT.
+    """:mod:`scipy.fft` backend that routes SciPy's transforms to fracfft's Numba FFT.
 
-    Use it with ``scipy.fft.set_backend(manual_backend)`` (a ``with`` block) or
-    ``scipy.fft.set_global_backend(manual_backend)``.
+    Use ``fracfft.fft.manual_backend`` with ``scipy.fft.set_backend(manual_backend)`` (a
+    ``with`` block) or ``scipy.fft.set_global_backend(manual_backend)``. It serves ``fft``,
+    ``ifft``, ``rfft``, ``irfft``, their 2-D and n-D versions; anything else (and ``plan=``
+    or long-double input) is handed back to SciPy's own backend.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.fft, fracfft.fft
+    >>> x = np.random.default_rng(0).standard_normal(12)
+    >>> with scipy.fft.set_backend(fracfft.fft.manual_backend):
+    ...     X = scipy.fft.fft(x)
+    >>> bool(np.allclose(X, np.fft.fft(x)))
+    True
     """
 
     __ua_domain__ = "numpy.scipy.fft"
@@ -180,5 +191,5 @@ class ManualBackend:
         return fn(*args, **kwargs)
 
 
-#: The backend instance: ``with scipy.fft.set_backend(manual_backend): ...``.
+# The instance users pass to scipy.fft; its page shows the class docstring.
 manual_backend = ManualBackend()

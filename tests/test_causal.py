@@ -532,20 +532,3 @@ def test_weight_spectra_share_the_bounded_symbol_cache(rng):
         fracfft.derivative(x, float(a), kind="gl")
     assert fracfft.symbol_cache_info().nbytes == after.nbytes
 
-
-# fracdiff (a third-party package) imports numpy.core, deprecated in NumPy 2
-@pytest.mark.filterwarnings("ignore:numpy.core is deprecated:DeprecationWarning")
-def test_docs_page_code_blocks_run():
-    import importlib.util
-    import re
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[1] / "docs" / "causal.rst").read_text()
-    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
-    assert len(blocks) >= 5
-    for block in blocks:
-        code = "\n".join(line[3:] for line in block.splitlines())
-        needs = [m for m in ("fracdiff", "torch") if f"import {m}" in code]
-        if any(importlib.util.find_spec(m) is None for m in needs):
-            continue
-        exec(compile(code, "docs/causal.rst", "exec"), {})

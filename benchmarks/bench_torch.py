@@ -7,6 +7,10 @@ gradients for x and alpha by torch autograd. Both run with the same ``torch.set_
 Timing: median of repeated forward+backward calls with a fixed random incoming gradient
 (``y.backward(g)``) for x and alpha gradients; the variants run interleaved.
 
+Floor: at N = 32 the per-call cost of torch's autograd machinery bounds the ratio from below;
+an autograd Function that only copies its input is timed next to both layers, with the x-gradient
+alone as well (the fast path of plain first-order training).
+
 Memory: peak resident-set rise (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) of one forward
 + backward of ``y.sum()``, measured in a fresh subprocess per variant after the input has been
 allocated and touched and the code path warmed up on one row of the same length (FFT plans
@@ -69,6 +73,54 @@ def time_fb(variants, shape, threads, repeats, seed=0):
     return [sorted(t)[len(t) // 2] for t in times]
 
 
+class _Empty(torch.autograd.Function):
+    """The floor: an autograd Function that copies x and returns g (and sum g for alpha)."""
+
+    @staticmethod
+    def forward(x, alpha):
+        return x.clone()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g.sum()
+
+
+def floor_table(n, repeats):
+    """Median seconds per fwd+bwd at length ``n``, 1 thread, for the floor and both layers.
+
+    Rows: x and alpha gradients (alpha fixed / varying) and the x-gradient alone (alpha a
+    float for fracfft, a tensor without grad for native). Interleaved like :func:`time_fb`.
+    """
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(1)
+    x = torch.randn(n, dtype=torch.float64, generator=gen).requires_grad_(True)
+    g = torch.randn(n, dtype=torch.float64, generator=gen)
+    variants = {
+        "empty Function": (_Empty.apply, True, False),
+        "fracfft x+alpha": (ours, True, False),
+        "fracfft x+alpha, alpha varies": (ours, True, True),
+        "native x+alpha": (native, True, False),
+        "fracfft x only": (lambda x, a: ours(x, float(a)), False, False),
+        "native x only": (native, False, False),
+    }
+    times = {k: [] for k in variants}
+    for i in range(repeats + 2):
+        for name, (fn, alpha_grad, vary) in variants.items():
+            alpha = torch.tensor(0.7 + (1e-6 * i if vary else 0.0), dtype=torch.float64,
+                                 requires_grad=alpha_grad)
+            x.grad = None
+            t0 = time.perf_counter()
+            fn(x, alpha).backward(g)
+            t1 = time.perf_counter()
+            if i >= 2:
+                times[name].append(t1 - t0)
+    return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+
+
 def _memory_child(which, rows, n):
     import resource
 
@@ -125,6 +177,14 @@ def main():
                               f"> {target}x")
             print(f"{str(shape):>14} {threads:>3} {t_ours * 1e3:9.3f}ms {t_nat * 1e3:9.3f}ms "
                   f"{ratio:6.2f} {target:6.2f} {t_var * 1e3:10.3f}ms {ratio_var:6.2f}{flag}")
+
+    n = 32
+    med = floor_table(n, 200 if args.quick else 2000)
+    print(f"\nper-call cost at N = {n}, 1 thread (floor: an autograd Function that only copies)")
+    nat = {"x+alpha": med["native x+alpha"], "x only": med["native x only"]}
+    for name, t in med.items():
+        ref = nat["x only"] if name.endswith("x only") else nat["x+alpha"]
+        print(f"{name:>30} {t * 1e6:9.1f}us  {t / ref:5.2f}x native")
 
     rows, n = (64, 1 << 20) if not args.quick else (16, 1 << 20)
     print(f"\npeak RSS rise of forward+backward (y.sum()) for ({rows}, {n}) float64, "

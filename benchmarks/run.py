@@ -12,12 +12,18 @@ float64 signal of length N (``--batch`` signals), and one forward pass alone:
   O(N²); it computes the causal GL derivative, not the periodic spectral one, so only its
   cost is comparable.
 * ``fracfft (torch)``: :func:`fracfft.torch.fractional_derivative`, manual adjoints.
+* ``fracfft gl (torch)``: the same with ``kind="gl"``: the causal Grünwald–Letnikov
+  derivative, the very operator of the dense GL row (same numbers), by zero-padded FFT.
 * ``native torch``: ``irfft(rfft(x) * K(alpha), n)`` with autograd through the FFT graph.
 * ``numpy/<backend>``: the NumPy API with ``backend=<backend>``; "fwd+bwd" is
   ``derivative`` + ``derivative_adjoint`` + ``derivative_dalpha`` (what a backward pass needs).
 
 "ratio" is time / fracfft (torch) time at the same N and thread count (> 1: slower than fracfft).
 Threads: ``torch.set_num_threads`` for torch rows, ``workers=`` for NumPy rows.
+
+Then the PDE-loop rows of ``bench_pde.py`` (``--no-pde`` skips them): fractional_laplacian
+and derivative along one axis of an n^3 array, in a loop with the same order and at a first
+call, against the hand-written SciPy loop (JSON key "pde", figure ``results_pde.png``).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import os  # noqa: E402
 import platform  # noqa: E402
 import time  # noqa: E402
 
+import bench_pde  # noqa: E402 - after the pin, like every other import here
 import numpy as np  # noqa: E402
 
 import fracfft  # noqa: E402
@@ -47,6 +54,8 @@ QUICK_SIZES = (32, 64, 128, 256, 512)
 HOST_BACKENDS = ("scipy", "numpy", "manual", "mkl", "fftw")
 TOTAL_BUDGET_S = 240.0  # keep the whole run under 5 minutes
 ALPHA = 0.6
+PDE_SIZES = (64, 128, 256)
+PDE_QUICK_SIZES = (32, 48)
 
 
 def say(msg=""):
@@ -154,6 +163,8 @@ def torch_cases(torch, bridge, n, batch, seed=0):
     if bridge is not None:
         # fracfft's CPU FFTs use torch.get_num_threads() workers by default, like torch.
         cases["fracfft (torch)"] = pair(lambda x, a: bridge.fractional_derivative(x, a))
+        cases["fracfft gl (torch)"] = pair(
+            lambda x, a: bridge.fractional_derivative(x, a, kind="gl"))
     cases["native torch"] = pair(lambda x, a: ref.native_weyl(torch, x, a))
     cases["GL dense (torch)"] = pair(lambda x, a: ref.gl_derivative(torch, x, a))
     return cases
@@ -273,6 +284,18 @@ def run(args):
     return meta, rows
 
 
+def run_pde(args):
+    """The PDE-loop rows of bench_pde.py: n^3 grids, fracfft vs the hand-written scipy loop."""
+    if args.no_pde:
+        return []
+    sizes = PDE_QUICK_SIZES if args.quick else PDE_SIZES
+    say(f"\nPDE loop: n^3 grids n = {sizes} (bench_pde.py)")
+    start = time.perf_counter()
+    rows = bench_pde.measure(sizes, repeats=3 if args.quick else None, log=say)
+    say(f"  PDE loop: {time.perf_counter() - start:.1f} s")
+    return rows
+
+
 def gl_skip_reason(n, gl_per_n2, start, args):
     need = ref.gl_bytes(n)
     if need > 0.5 * available_memory():
@@ -302,7 +325,7 @@ def print_tables(meta, rows):
     say(f"\npeak memory: {meta['memory_method']}")
 
     # The headline: spectral vs "standard" GL autograd, one thread, fwd+bwd.
-    methods = ["GL dense (torch)", "fracfft (torch)", "native torch"] + [
+    methods = ["GL dense (torch)", "fracfft gl (torch)", "fracfft (torch)", "native torch"] + [
         f"numpy/{b}" for b in meta["backends"]]
     methods = [m for m in methods if any(r["method"] == m for r in rows)]
     threads = min(r["threads"] for r in rows)
@@ -310,6 +333,8 @@ def print_tables(meta, rows):
     head = f"{'N':>6}  " + "  ".join(f"{m:>16}" for m in methods)
     if "GL dense (torch)" in methods and "fracfft (torch)" in methods:
         head += f"  {'GL / fracfft':>12}"
+    if "GL dense (torch)" in methods and "fracfft gl (torch)" in methods:
+        head += f"  {'GL / fft gl':>12}"
     say(head)
     say("-" * len(head))
     for n in sorted({r["N"] for r in rows}):
@@ -329,6 +354,10 @@ def print_tables(meta, rows):
             gl, ff = by["GL dense (torch)"], by["fracfft (torch)"]
             if gl and ff and "fwdbwd_s" in gl and "fwdbwd_s" in ff:
                 line += f"  {gl['fwdbwd_s'] / ff['fwdbwd_s']:>11.1f}x"
+        if "GL dense (torch)" in methods and "fracfft gl (torch)" in methods:
+            gl, fg = by["GL dense (torch)"], by["fracfft gl (torch)"]
+            if gl and fg and "fwdbwd_s" in gl and "fwdbwd_s" in fg:
+                line += f"  {gl['fwdbwd_s'] / fg['fwdbwd_s']:>11.1f}x"
         say(line)
 
 
@@ -381,18 +410,26 @@ def main(argv=None):
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--batch", type=int, default=1, help="signals per call (default 1)")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG")
+    parser.add_argument("--no-pde", action="store_true", help="skip the PDE-loop rows")
     args = parser.parse_args(argv)
 
     meta, rows = run(args)
+    pde_rows = run_pde(args)
     print_tables(meta, rows)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    if pde_rows:
+        bench_pde.print_table(pde_rows, log=say)
+    (out / "results.json").write_text(json.dumps({"meta": meta, "rows": rows, "pde": pde_rows},
+                                                 indent=1))
     say(f"\nwrote {out / 'results.json'}")
     if not args.no_plot:
         try:
             write_plot(out / "results.png", meta, rows)
             say(f"wrote {out / 'results.png'}")
+            if pde_rows:
+                bench_pde.write_plot(out / "results_pde.png", pde_rows)
+                say(f"wrote {out / 'results_pde.png'}")
         except ImportError:
             say("matplotlib not installed: no plot")
     say(f"total {meta['total_s']:.1f} s")

@@ -6,6 +6,9 @@ It prints, one progress line per step:
 2. the accuracy of every available host backend against analytic values
    (weyl :math:`D^\alpha\sin(kt) = k^\alpha\sin(kt + \alpha\pi/2)`, riesz
    :math:`-k^\alpha\sin(kt)`), for several orders including negative ones;
+   then the causal kinds (gl, gl2, caputo): observed convergence orders on
+   :math:`D^\alpha t^2`, Caputo :math:`D^{1/2} e^t` at 1 against :math:`e\,\mathrm{erf}(1)`, the
+   exact inverse round trip, and the time against the dense O(N^2) sum;
 3. with PyTorch and :mod:`fracfft.torch`: a learnable order recovered from synthetic data;
 4. with PyTorch: forward+backward timings of the fracfft bridge against the same operator
    written with native ``torch.fft``.
@@ -196,6 +199,62 @@ def run_accuracy(backends, quick):
 
 
 # --------------------------------------------------------------------------- torch
+# ------------------------------------------------------------------------------ causal kinds
+# (kind, alpha, expected order) of D^alpha t^2 at t = 1; observed within ORDER_TOLERANCE.
+_CAUSAL_ORDERS = (("gl", 0.5, 1.0), ("gl2", 0.5, 2.0), ("caputo", 0.5, 1.5))
+ORDER_TOLERANCE = 0.15
+ROUND_TRIP_TOLERANCE = 1e-10
+
+
+def causal_order(kind, alpha, ns):
+    """Errors of ``D^alpha t^2`` at ``t = 1`` for ``dx = 1/n`` and the observed order."""
+    exact = 2.0 / math.gamma(3.0 - alpha)
+    errs = []
+    for n in ns:
+        t = np.linspace(0.0, 1.0, n + 1)
+        errs.append(abs(fracfft.derivative(t**2, alpha, kind=kind, dx=1.0 / n)[-1] - exact))
+    return errs, math.log2(errs[-2] / errs[-1])
+
+
+def run_causal(quick):
+    """Print the causal section; return True when a check failed."""
+    failed = False
+    ns = (256, 512) if quick else (1024, 2048, 4096)
+    for kind, alpha, expected in _CAUSAL_ORDERS:
+        errs, order = causal_order(kind, alpha, ns)
+        ok = abs(order - expected) <= ORDER_TOLERANCE
+        failed |= not ok
+        say(f"  {kind:<7} D^{alpha} t^2 at t=1: error {errs[-1]:.1e} at dx = 1/{ns[-1]}, "
+            f"observed order {order:.2f} (expected {expected:g}){'' if ok else '  FAIL'}")
+    n = ns[-1]
+    t = np.linspace(0.0, 1.0, n + 1)
+    err = abs(fracfft.derivative(np.exp(t), 0.5, kind="caputo", dx=1.0 / n)[-1]
+              - math.e * math.erf(1.0))
+    ok = err < 1e-3
+    failed |= not ok
+    say(f"  caputo  D^0.5 e^t at t=1 = e*erf(1) = 2.2906982523...: error {err:.1e} "
+        f"(dx = 1/{n}){'' if ok else '  FAIL'}")
+    m = 2000 if quick else 20000
+    x = np.random.default_rng(0).standard_normal(m)
+    for kind in ("gl", "gl2"):
+        back = fracfft.derivative(fracfft.derivative(x, 0.4, kind=kind), -0.4, kind=kind)
+        rel = float(np.linalg.norm(back - x) / np.linalg.norm(x))
+        ok = rel <= ROUND_TRIP_TOLERANCE
+        failed |= not ok
+        say(f"  {kind:<7} inverse round trip D^-0.4 D^0.4 x, N = {m}: relative error "
+            f"{rel:.1e}{'' if ok else '  FAIL'}")
+    n = 1024 if quick else 8192
+    x = x[:n] if x.size >= n else np.resize(x, n)
+    w = fracfft.weights(n, 0.4)
+    fracfft.derivative(x, 0.4, kind="gl")  # weights and their spectrum, cached
+    ours = time_call(lambda: fracfft.derivative(x, 0.4, kind="gl"), 20, 0.5)
+    dense = time_call(lambda: np.convolve(x, w)[:n], 5, 1.0)
+    diff = float(np.abs(fracfft.derivative(x, 0.4, kind="gl") - np.convolve(x, w)[:n]).max())
+    say(f"  gl      N = {n}: fracfft {ours * 1e3:.3f} ms, dense O(N^2) sum "
+        f"{dense * 1e3:.3f} ms ({dense / ours:.0f}x), max difference {diff:.1e}")
+    return failed
+
+
 def import_torch_bridge():
     """Return ``(torch, fracfft.torch)`` or ``(None, reason)``."""
     try:
@@ -400,6 +459,13 @@ def main(argv=None) -> int:
     elif requested is not None:
         say("  no requested backend is available")
         failed = True
+
+    say("\n[2/4] Accuracy of the causal kinds gl, gl2, caputo (full history, zero-padded FFT)")
+    try:
+        failed |= run_causal(args.quick)
+    except Exception as exc:  # noqa: BLE001 - report and fail, keep going
+        failed = True
+        say(f"  FAILED: {type(exc).__name__}: {exc}")
 
     torch = bridge = None
     if args.no_torch:

@@ -219,6 +219,7 @@ def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None
 # the spectra then exist one block at a time, so the peak is the output plus a block, not
 # the output plus a whole spectrum (and the alpha-gradient adds no full-size buffer).
 _BLOCK_BYTES = 32 << 20
+_CAUSAL_BLOCK_BYTES = 8 << 20
 
 
 def _row_blocks(plan: Plan, itemsize: int):
@@ -226,10 +227,17 @@ def _row_blocks(plan: Plan, itemsize: int):
     if plan.device or len(plan.shape) < 2 or 0 in plan.axes or plan.shape[0] < 2:
         return None
     nbytes = math.prod(plan.shape) * itemsize
-    if nbytes <= 2 * _BLOCK_BYTES:
+    block = _BLOCK_BYTES
+    if plan.causal:
+        # The work arrays are the padded ones (about 2x per axis), and several of them live
+        # at once (padded input, spectrum, padded output): smaller blocks keep them in cache
+        # and the peak near the output's size.
+        nbytes = nbytes * math.prod(plan.ns) // math.prod(plan.data_ns)
+        block = _CAUSAL_BLOCK_BYTES
+    if nbytes <= 2 * block:
         return None
     rows = plan.shape[0]
-    step = max(1, rows * _BLOCK_BYTES // nbytes)
+    step = max(1, rows * block // nbytes)
     return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
 
 

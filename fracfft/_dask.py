@@ -11,7 +11,7 @@ split finer.
 
 Nothing here knows the kinds or the keywords: they go to the NumPy function untouched, so
 every rule (and every error) stays that function's. Arguments are checked when the graph is
-built, on a proxy of a few elements, not when it is computed. This module is imported only
+built, on a small proxy, not when it is computed. This module is imported only
 when a dask array arrives.
 """
 
@@ -57,17 +57,20 @@ def _alpha_full(alpha, shape, axes, name):
     return a
 
 
-def _proxy_alpha(a, axes):
-    """Return one entry of alpha (per axis), standing for all of it in the argument check."""
-    if not hasattr(a, "ndim"):
-        return a
-    index = tuple(slice(0, 1) for _ in range(a.ndim))
-    proxy = a[index]
-    if isinstance(proxy, da.Array):
-        # One element, computed while the graph is built: its dtype and finiteness are checked
-        # again on every block when the graph runs.
-        proxy = np.ones(proxy.shape, dtype=proxy.dtype)
-    return proxy
+def _proxy(x, a, axes):
+    """Return small NumPy stand-ins for ``x`` and alpha, for the NumPy function to check.
+
+    Same dtype, transformed axes of length up to 2 (0 stays 0), other axes of length 1 -- or,
+    for a NumPy array of orders, its own length there, so every order is checked (a causal
+    kind's range, say) when the graph is built. A dask array of orders is represented by one
+    entry; its values are checked in every block when the graph runs.
+    """
+    concrete = hasattr(a, "ndim") and not isinstance(a, da.Array)
+    shape = tuple(min(n, 2) if i in axes else (a.shape[i] if concrete else min(n, 1))
+                  for i, n in enumerate(x.shape))
+    if isinstance(a, da.Array):
+        a = np.ones((1,) * a.ndim, dtype=a.dtype)
+    return np.zeros(shape, dtype=x.dtype), a
 
 
 def _whole_chunks(x, axes):
@@ -115,10 +118,8 @@ def apply(func, x, alpha, axis, kwargs, *, axis_default_all=False, alpha_name="a
         axis = tuple(range(x.ndim)) or 0
     axes = _validate.normalize_axes(axis, x.ndim, "axes" if axis_default_all else "axis")
     a = _alpha_full(alpha, tuple(x.shape), axes, alpha_name)
-    # Check every other argument, and learn the output dtype, on a proxy of a few elements
-    # with the same dtype and the same transformed-axis lengths up to 2 (length 0 stays 0).
-    proxy_shape = tuple(min(n, 2) if i in axes else min(n, 1) for i, n in enumerate(x.shape))
-    meta = func(np.zeros(proxy_shape, dtype=x.dtype), _proxy_alpha(a, axes), axis, **kwargs)
+    # Check every argument, and learn the output dtype, on a small proxy of the same dtype.
+    meta = func(*_proxy(x, a, axes), axis, **kwargs)
     out_dtype = meta.dtype
     meta = np.empty((0,) * x.ndim, dtype=out_dtype)
 

@@ -12,6 +12,10 @@ wavenumbers of the rank's spectral block (``fft.local_slice(True)``), so the res
 ranks is the serial result on the gathered array. The transforms and all communication are
 mpi4py-fft's; this module adds none except the one ``allreduce`` of :func:`alpha_gradient`.
 
+The spectrum lives in the plan's own work array (forward's output is backward's input), as
+when ``fft.forward()`` is called without an output array: a spectrum obtained earlier from
+that buffer is overwritten. Each call returns a new array.
+
 Only the periodic kinds (``"weyl"``, ``"riesz"``) are available here: a causal kind needs a
 zero-padded transform along its axis, which a ``PFFT`` plan does not provide. ``alpha`` is
 one number for the whole grid.
@@ -79,21 +83,37 @@ def _check_array(u, fft, name):
     return dtype
 
 
-def _local_symbol(fft, axes, dxs, alpha, kind, mode):
-    """Return the symbol (K, conj K, dK or the pair) on this rank's block of the spectrum.
+def _axis_pieces(fft, axes, dxs, alpha, kind, want_dk):
+    """Return what :func:`_slab_symbol` needs to build the symbol on this rank's block.
 
-    The rules of :mod:`fracfft.symbols` apply at global indices: the per-axis factors are
-    built on the whole axis and cut to this rank's slice (``fft.local_slice(True)``).
+    The arguments of :func:`fracfft.symbols._derivatives` with the half (r2c) axis last among
+    the transformed ones, and this rank's spectral slice of each transformed axis: the per-axis
+    factors are built on the whole axis (O(sum of n)) and cut, so the zero-mode and Nyquist
+    rules sit at their global indices.
     """
     shape = fft.global_shape(False)
     local = fft.local_slice(True)
     r2c_axis = fft.axes[-1][-1] if np.dtype(fft.dtype(False)).kind == "f" else None
-    # The symbol builder takes the half (rfft) axis last among the transformed ones.
     pairs = sorted(zip(axes, dxs), key=lambda p: p[0] == r2c_axis)
     axes = tuple(a for a, _ in pairs)
     args = (len(shape), axes, tuple(shape[a] for a in axes), tuple(d for _, d in pairs),
             r2c_axis in axes, alpha, kind)
-    cuts = tuple(local[a] for a in axes)
+    return args, tuple(local[a] for a in axes)
+
+
+def _rows(a, sl):
+    """Rows ``sl`` of an array broadcast along axis 0 (all of it where it has size 1)."""
+    return a if a.shape[0] == 1 else a[sl]
+
+
+def _slab_symbol(pieces, alpha, kind, mode, sl):
+    """Return the symbol on rows ``sl`` (axis 0) of this rank's spectral block."""
+    args, cuts = pieces
+    axes = args[1]
+    if 0 in axes:  # rows sl of this rank's slice of axis 0
+        j = axes.index(0)
+        start = cuts[j].start or 0
+        cuts = cuts[:j] + (slice(start + sl.start, start + sl.stop),) + cuts[j + 1:]
     if mode == "both":
         return tuple(_derivatives(*args, 1, cuts))
     order, conj = MODES[mode]
@@ -101,14 +121,25 @@ def _local_symbol(fft, axes, dxs, alpha, kind, mode):
     return np.conj(s) if conj and s.dtype.kind == "c" else s
 
 
-def _spectrum(u, fft):
-    """Return this rank's block of the (normalised) forward transform, in a new array."""
-    out = np.empty(fft.shape(True), dtype=fft.forward.output_array.dtype)
-    return fft.forward(np.asarray(u), out)
+# The symbol is built and applied this many bytes of spectrum at a time, so it never costs a
+# full-block temporary (the radial symbol needs several passes of temporaries).
+_SLAB_BYTES = 4 << 20
 
 
-def _back(spec, u, fft, dtype):
-    return fft.backward(spec, _back_like(u, fft, dtype))
+def _slabs(spec):
+    rows = spec.shape[0]
+    per_row = max(1, spec[:1].nbytes)
+    step = max(1, _SLAB_BYTES // per_row)
+    return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
+
+
+def _multiply_symbol(spec, pieces, alpha, kind, mode):
+    """``spec *= S`` in place, slab by slab along axis 0."""
+    single = spec.dtype == np.complex64
+    for sl in _slabs(spec):
+        k = _slab_symbol(pieces, alpha, kind, mode, sl)
+        spec[sl] *= k.astype(np.complex64 if k.dtype.kind == "c" else np.float32) if single \
+            else k
 
 
 def _apply(u, alpha, fft, axis, kind, dx, mode, *, name="u", alpha_name="alpha",
@@ -124,10 +155,12 @@ def _apply(u, alpha, fft, axis, kind, dx, mode, *, name="u", alpha_name="alpha",
         out = _back_like(u, fft, dtype)
         out[...] = u
         return out
-    spec = _spectrum(u, fft)
-    k = _local_symbol(fft, axes, dxs, alpha, kind, mode)
-    spec *= k.astype(spec.dtype) if spec.dtype == np.complex64 else k
-    return _back(spec, u, fft, dtype)
+    # The plan's own spectral buffer (forward's output is backward's input): no copy of the
+    # spectrum, and the input is copied by mpi4py-fft into its own input array, never written.
+    spec = fft.forward(np.asarray(u))
+    pieces = _axis_pieces(fft, axes, dxs, alpha, kind, mode in ("dalpha", "both"))
+    _multiply_symbol(spec, pieces, alpha, kind, mode)
+    return fft.backward(None, _back_like(u, fft, dtype))
 
 
 def _back_like(u, fft, dtype):
@@ -298,21 +331,27 @@ def alpha_gradient(u, g, alpha, fft, axis=-1, *, kind="weyl", dx=1.0):
     alpha = _check_alpha(alpha, "alpha")
     _check_array(u, fft, "u")
     _check_array(g, fft, "g")
-    dk = _local_symbol(fft, axes, dxs, alpha, kind, "dalpha")
-    big_u = _spectrum(u, fft)
-    big_g = _spectrum(g, fft)
-    np.conjugate(big_g, out=big_g)
-    big_u *= big_g
-    del big_g
-    term = (big_u * dk).real
+    pieces = _axis_pieces(fft, axes, dxs, alpha, kind, True)
+    big_u = np.array(fft.forward(np.asarray(u)), copy=True)
+    big_g = fft.forward(np.asarray(g))  # the plan's buffer; only read below
+    weights = None
     if np.dtype(fft.dtype(False)).kind == "f":
+        # Bins of the half axis that stand for themselves and their conjugate twins count
+        # twice: global indices 1 .. ceil(n/2) - 1.
         ax = fft.axes[-1][-1]
         n = fft.global_shape(False)[ax]
         start = fft.local_slice(True)[ax].start
-        index = np.arange(start, start + term.shape[ax])
-        twice = np.where((index >= 1) & (2 * index < n), 2.0, 1.0)
-        term = term * twice.reshape([-1 if i == ax else 1 for i in range(term.ndim)])
-    local = float(term.sum(dtype=np.float64)) * float(math.prod(fft.global_shape(False)))
+        index = np.arange(start, start + big_u.shape[ax])
+        weights = np.where((index >= 1) & (2 * index < n), 2.0, 1.0)
+        weights = weights.reshape([-1 if i == ax else 1 for i in range(big_u.ndim)])
+    local = 0.0
+    for sl in _slabs(big_u):
+        term = (_slab_symbol(pieces, alpha, kind, "dalpha", sl) * big_u[sl]
+                * np.conj(big_g[sl])).real
+        if weights is not None:
+            term *= _rows(weights, sl)
+        local += float(term.sum(dtype=np.float64))
+    local *= float(math.prod(fft.global_shape(False)))
     return _sum_over_ranks(local, fft)
 
 

@@ -510,7 +510,10 @@ def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
 
 
 def _symbol_1d(n, alpha, dx, kind, real):
-    n = operator.index(n)
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"n must be an int or a tuple of ints; got {n!r}") from None
     if n < 1:
         raise ValueError(f"n must be a positive integer; got {n}")
     kind = _validate.normalize_kind(kind)

@@ -55,6 +55,12 @@ _MAX_ORDER = max(order for order, _ in MODES.values())
 
 _is_functorch_wrapped = getattr(getattr(torch._C, "_functorch", None),
                                 "is_functorch_wrapped_tensor", lambda t: False)
+# torch internals behind the direct apply; where a torch lacks them, the standard apply serves.
+_DIRECT_APPLY = getattr(torch._C, "_functorch", None)
+if not all(hasattr(obj, name) for obj, name in ((_DIRECT_APPLY, "unwrap_if_dead"),
+                                                (torch._C, "_are_functorch_transforms_active"))):
+    _DIRECT_APPLY = None
+_functorch_active = getattr(torch._C, "_are_functorch_transforms_active", lambda: True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,6 +229,8 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
 
 def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
     """Return the alpha-gradient as a tensor of alpha's shape, dtype and device."""
+    if isinstance(galpha, float):  # a scalar order: one fill, no NumPy round trip
+        return torch.full(alpha.shape, galpha, dtype=alpha.dtype, device=alpha.device)
     if isinstance(galpha, torch.Tensor):
         t = galpha
     else:
@@ -475,6 +483,28 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     (torch.Size([64]), torch.Size([]))
     """
 
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Apply the Function: ``apply(x, alpha, dim, method, kind, dx, workers, backend)``.
+
+        ``torch.autograd.Function.apply`` binds every call's arguments to :meth:`forward`'s
+        signature with ``inspect`` (a few microseconds, as long as the transforms of a short
+        row); for positional arguments outside ``torch.func`` the defaults are filled here
+        instead and torch's own C++ apply is called, as ``Function.apply`` does after binding.
+        """
+        n = len(args)
+        if kwargs or not 2 <= n <= 8 or _DIRECT_APPLY is None or _functorch_active():
+            return super().apply(*args, **kwargs)
+        x, alpha = args[0], args[1]
+        # What Function.apply does outside torch.func: a dead torch.func wrapper (a tensor that
+        # escaped its transform) is unwrapped to the tensor it holds.
+        if isinstance(x, torch.Tensor):
+            x = _DIRECT_APPLY.unwrap_if_dead(x)
+        if isinstance(alpha, torch.Tensor):
+            alpha = _DIRECT_APPLY.unwrap_if_dead(alpha)
+        return super(torch.autograd.Function, cls).apply(x, alpha, *args[2:],
+                                                         *_FORWARD_DEFAULTS[n - 2:])
+
     @staticmethod
     def forward(x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0, workers=None,
                 backend=None):
@@ -564,6 +594,10 @@ def _function():
     return SpectralFractionalDerivative
 
 
+# Defaults of forward's optional arguments, filled by SpectralFractionalDerivative.apply.
+_FORWARD_DEFAULTS = tuple(p.default for p in list(
+    inspect.signature(SpectralFractionalDerivative.forward).parameters.values())[2:])
+
 # Function.apply binds its arguments to forward's signature on every call (setup_context
 # style); a precomputed signature spares inspect's work, a third of the cost at small N.
 for _fn in (SpectralFractionalDerivative, _CompiledSpectralDerivative, _SymbolOperator):
@@ -587,6 +621,8 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
     :math:`\partial L/\partial x = \mathcal F^{-1}[\bar K_\alpha G]` and
     :math:`\partial L/\partial\alpha = \mathrm{Re}\,\frac1N\sum\partial_\alpha K_\alpha X\bar G`
     with :math:`G = \mathcal F g`, computed by the NumPy core, not by differentiating an FFT.
+    The gradients are differentiable again (``create_graph=True``, Hessians) and every
+    ``torch.func`` transform works; see :class:`SpectralFractionalDerivative`.
 
     Parameters
     ----------

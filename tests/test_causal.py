@@ -498,3 +498,21 @@ def test_docstring_examples_run():
     for name in ("fracfft.causal", "fracfft.derivative"):
         result = doctest.testmod(sys.modules[name], optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0 and result.attempted > 0, name
+
+
+def test_main_tour_has_a_causal_section():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    out = subprocess.run([sys.executable, "-m", "fracfft", "--quick", "--no-torch", "--backends",
+                          "scipy"], capture_output=True, text=True, timeout=300, env=env,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    text = out.stdout
+    assert "Accuracy of the causal kinds" in text
+    for kind in ("gl ", "gl2", "caputo"):
+        assert f"  {kind}" in text
+    assert "inverse round trip" in text and "dense O(N^2) sum" in text
+    assert "FAIL" not in text

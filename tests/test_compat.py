@@ -7,6 +7,7 @@ the compat layer is exercised by one of the two runs. Older torch releases (< 2.
 torch 2.13 before fracfft.torch is imported, which is what fracfft sees on torch 2.1 - 2.3.
 """
 
+import configparser
 import math
 import os
 import pathlib
@@ -250,3 +251,78 @@ def test_naive_reference_is_independent():
     y = naive_derivative(np.sin(3 * t), 0.5, dx=2 * np.pi / n).real
     ref = 3**0.5 * np.sin(3 * t + np.pi / 4)
     assert rel_err(y, ref) <= _tol(n, 16)
+
+
+# ---------------------------------------------------------------------------------------------
+# setup.cfg's floors are what the floors CI run (.ci/floors) installs
+# ---------------------------------------------------------------------------------------------
+
+def _key(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _version(text):
+    parts = [int(p) for p in text.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def _requirements(value):
+    """[(name, floor or None)] from a setup.cfg list of ``name[extras]>=floor`` lines."""
+    out = []
+    for line in filter(None, (v.strip() for v in value.splitlines())):
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[A-Za-z0-9_,.-]+\])?\s*(?:>=\s*([0-9][0-9.]*))?",
+                         line)
+        assert m, f"setup.cfg: expected 'name' or 'name>=version', got {line!r}"
+        out.append((_key(m[1]), m[2]))
+    return out
+
+
+def _setup_cfg():
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    core = _requirements(cfg["options"]["install_requires"])
+    extras = [r for _, v in cfg["options.extras_require"].items() for r in _requirements(v)]
+    return core, extras
+
+
+def _pins():
+    pins = {}
+    for line in (ROOT / ".ci" / "floors.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep, f".ci/floors.txt: expected 'name==version', got {line!r}"
+            pins[_key(name.strip())] = version.strip()
+    return pins
+
+
+def test_core_floors_are_the_pins_ci_runs():
+    core, _ = _setup_cfg()
+    pins = _pins()
+    for name, floor in core:
+        assert floor is not None, f"install_requires: {name} has no floor"
+        assert name in pins, f"{name} is required but the floors run does not pin it"
+        assert _version(pins[name]) == _version(floor), (name, floor, pins[name])
+
+
+def test_extra_pins_are_the_lowest_declared_floor():
+    core, extras = _setup_cfg()
+    pins = _pins()
+    core_names = {name for name, _ in core}
+    for name, pin in pins.items():
+        if name in core_names:
+            continue
+        floors = [floor for n, floor in extras if n == name and floor is not None]
+        assert floors, f".ci/floors.txt pins {name}, which no extra declares with a floor"
+        assert _version(pin) == min(map(_version, floors)), (name, pin, floors)
+
+
+def test_floor_helpers_read_what_they_should():
+    assert _version("1.25.0") == _version("1.25") == (1, 25)
+    assert _version("1.11.1") > _version("1.11")
+    assert _requirements("\n    numpy>=1.25\n    cupy-cuda12x\n") == [
+        ("numpy", "1.25"), ("cupy-cuda12x", None)]
+    with pytest.raises(AssertionError):
+        _requirements("numpy<2")

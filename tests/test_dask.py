@@ -129,6 +129,10 @@ def test_bad_arguments_raise_when_the_graph_is_built():
         fracfft.derivative(src, np.ones((8, 30)))
     with pytest.raises(ValueError, match="alpha"):
         fracfft.derivative(src, np.ones((3, 1)))
+    bad = np.full((8, 1), 0.5)
+    bad[6, 0] = np.nan  # every entry of a NumPy array of orders is checked up front
+    with pytest.raises(ValueError, match="alpha"):
+        fracfft.derivative(src, bad)
     with pytest.raises(ValueError, match="dx"):
         fracfft.derivative(src, 0.5, dx=-1.0)
     with pytest.raises(ValueError, match="^s "):
@@ -173,7 +177,7 @@ def test_distributed_local_cluster(rng):
     alpha = rng.uniform(0.2, 1.2, (12, 1))
     lazy_in = da.from_array(x, chunks=(3, 32))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             ys = [fracfft.derivative(lazy_in, alpha, kind="riesz", dx=0.3),
                   fracfft.derivative_dalpha(lazy_in, 0.8),

@@ -364,3 +364,19 @@ def test_multiply_symbol(rng, dtype):
                                            err_msg=f"{n} {half} {kind} {mode} {alphas}")
     with pytest.raises(ValueError):
         multiply_symbol(np.zeros((2, 5), complex), np.ones(1), 16, 1.0, 0, 0, False, 1)
+
+
+def test_bluestein_fast_length():
+    from fracfft.fft.manual._plans import factor, fast_length
+
+    def smooth(m):
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        return m == 1
+
+    for target in list(range(1, 2000)) + [131073, 4021, 2**20 + 1]:
+        got = fast_length(target)
+        assert got >= target and smooth(got), target
+        assert not any(smooth(m) for m in range(target, got)), target  # the smallest
+        assert factor(got)[1] == 1

@@ -75,5 +75,33 @@ def test_read_only_cache_dir(tmp_path):
         for cache in caches:
             res = run(CHECK, NUMBA_CACHE_DIR=str(cache))
             assert res.returncode == 0 and "OK" in res.stdout, res.stderr
+            # Numba may fall back on the in-tree __pycache__ (then nothing compiles); a
+            # compilation is announced at most once.
+            assert res.stderr.count(NOTICE) <= 1, res.stderr
     finally:
         ro.chmod(0o755)
+
+
+NOTICE = "compiling fracfft's Numba FFT kernels for float64"
+
+
+def test_compile_notice_once_cold_only(tmp_path):
+    # Cold cache: the notice reaches stderr once (logging's last-resort handler), before the
+    # wait; float32 gets its own. Warm cache: silent. A user's logging level silences it.
+    code = CHECK + textwrap.dedent("""
+        _manual.c2c(np.ones((2, 8), np.complex64), None, (1,), True, "backward", 2)
+        _manual.r2c(np.ones((3, 10)), None, (1,), "backward", 2)
+    """)
+    cache = str(tmp_path / "cache")
+    cold = run(code, NUMBA_CACHE_DIR=cache)
+    assert cold.returncode == 0 and "OK" in cold.stdout, cold.stderr
+    assert cold.stderr.count(NOTICE) == 1, cold.stderr
+    assert cold.stderr.count(NOTICE.replace("64", "32")) == 1, cold.stderr
+    assert "first use only, cached afterwards" in cold.stderr
+    warm = run(code, NUMBA_CACHE_DIR=cache)
+    assert warm.returncode == 0 and "OK" in warm.stdout, warm.stderr
+    assert "compiling" not in warm.stderr, warm.stderr
+    quiet = "import logging; logging.getLogger('fracfft').setLevel(logging.ERROR)\n" + code
+    res = run(quiet, NUMBA_CACHE_DIR=str(tmp_path / "other"))
+    assert res.returncode == 0 and "OK" in res.stdout, res.stderr
+    assert "compiling" not in res.stderr, res.stderr

@@ -143,6 +143,13 @@ def test_bad_arguments(bad, kw, exc, match):
         fracfft.symbol(bad, 0.5, **kw)
 
 
+def test_bad_length_in_the_one_dimensional_form():
+    with pytest.raises(TypeError, match="n must be"):
+        fracfft.symbol(4.5, 0.5)
+    with pytest.raises(ValueError, match="n must be"):
+        fracfft.symbol(0, 0.5)
+
+
 def test_bad_per_channel_order():
     with pytest.raises(ValueError, match="size 1 along the transformed axis"):
         fracfft.symbol((3, 8), np.ones((3, 8)), axes=1)

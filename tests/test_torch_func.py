@@ -471,3 +471,28 @@ def test_compiled_function_first_derivatives(gen):
     ex, ea = torch.autograd.grad(f(x, a), (x, a))
     assert rel(loss, f(x, a)) <= tol((16,), (0,))
     assert rel(gx, ex) <= tol((16,), (0,)) and rel(ga, ea) <= tol((16,), (0,), 1)
+
+
+def test_apply_argument_forms_agree(gen):
+    """The direct apply (defaults filled without inspect) against torch's binding path."""
+    x = randn(gen, 3, 8).requires_grad_()
+    a = torch.tensor(0.6, dtype=F64, requires_grad=True)
+    ref = fracfft.derivative(x.detach().numpy(), 0.6, 0, kind="riesz")
+    outs = [SpectralFractionalDerivative.apply(x, a, 0, "auto", "riesz"),
+            SpectralFractionalDerivative.apply(x, a, 0, "auto", "riesz", 1.0, None, None),
+            SpectralFractionalDerivative.apply(x, a, dim=0, kind="riesz")]
+    for y in outs:
+        assert rel(y, ref) <= tol((8, 3), (0,))
+        assert y.grad_fn is not None
+    with pytest.raises(TypeError):
+        SpectralFractionalDerivative.apply(x)
+    # a tensor that escaped a torch.func transform (a dead wrapper) still works afterwards
+    leaked = []
+
+    def f(t):
+        leaked.append(t)
+        return fractional_derivative(t, 0.6).sum()
+
+    torch.func.grad(f)(x.detach())
+    y = SpectralFractionalDerivative.apply(leaked[0], 0.6)
+    assert rel(y, fracfft.derivative(x.detach().numpy(), 0.6)) <= tol((8,), (0,))

@@ -4,11 +4,13 @@
 arrays run the CPU kernels: each transformed axis is moved last into a C-contiguous work
 array, its rows transformed (in parallel over ``workers`` threads), and the axis moved back.
 Device arrays (``__cuda_array_interface__``) go to :mod:`fracfft.fft.manual._cuda`.
-Importing this module imports neither Numba nor a kernel; :func:`load` does.
+Batches of rows are split over ``workers`` plain threads (:func:`.manual._jit.launch`).
+Importing this module imports neither Numba nor a kernel; :func:`load` imports Numba.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -18,14 +20,14 @@ from .._validate import is_cupy_array, is_device_array
 NAME = "manual"
 EXTRA = None  # numba is a core dependency
 
-_K = None  # (complex kernels, plans, launch) once loaded
-_R = None  # real kernels, compiled on the first real transform
+_K = None  # (kernels, plans, launch) once loaded
 
 
 def load() -> None:
-    """Import Numba and compile (or load from Numba's cache) the complex CPU kernels.
+    """Import Numba and the kernel module; the kernels compile on their first call.
 
-    The real-transform kernels are compiled on the first ``r2c`` / ``c2r`` call.
+    One kernel per precision serves complex and real transforms, compiled (or loaded from
+    Numba's cache) on the first transform in that precision.
 
     Raises
     ------
@@ -40,14 +42,40 @@ def load() -> None:
         _K = (_kernels, _plans, launch)
 
 
-def _load_real():
-    global _R
-    load()
-    if _R is None:
-        from .manual import _real
+@functools.lru_cache(maxsize=64)
+def _prepared(op, n, char, norm):
+    """Everything a transform of length ``n`` needs besides the data, cached per call kind.
 
-        _R = _real
-    return _R
+    Returns ``(kernel, plan arguments, complex placeholder, real placeholder)``; the plan
+    arguments are ``(scale, radices, tw, chirp, filt, stw, half)``. Keeps repeated small transforms
+    from paying for plan look-ups, dtype logic and dispatch on every call.
+    """
+    kernels, plans, _ = _K
+    dtype = np.dtype(char)
+    rdtype = _real_of(dtype)
+    if op in (kernels.C2C_FORWARD, kernels.C2C_INVERSE):
+        plan = plans.c2c_plan(n, dtype) + (np.empty(0, dtype),)
+    else:
+        full = plans.real_plan(n, dtype)
+        plan = full[:5] + (full[5] if op == kernels.R2C else full[6],)
+    forward = op in (kernels.C2C_FORWARD, kernels.R2C)
+    func = kernels.rows.dispatcher(0 if dtype == np.complex64 else 1)
+    return (func, (_scale(norm, n, forward),) + plan, np.empty((0, 0), dtype),
+            np.empty((0, 0), rdtype))
+
+
+def _run(op, x, out, n, norm, workers):
+    """Run kernel ``op`` on the (rows, m) array ``x`` into ``out``; ``n`` the real length."""
+    kernels, _, launch = _K
+    real = op == kernels.R2C
+    func, plan, ec, er = _prepared(op, n, (out if real else x).dtype.char, norm)
+    if real:
+        args = (op, ec, x, out, er)
+    elif op == kernels.C2R:
+        args = (op, x, er, ec, out)
+    else:
+        args = (op, x, er, out, er)
+    launch(func, args + plan, out.shape[0], workers, out.size)
 
 
 def _on_device(op, a, *args):
@@ -68,6 +96,10 @@ def _scale(norm, n, forward):
     if (norm == "forward") == forward:
         return 1.0 / n
     return 1.0
+
+
+def _real_of(dtype):
+    return np.dtype(np.float32 if dtype == np.complex64 else np.float64)
 
 
 def _complex_of(dtype):
@@ -96,14 +128,12 @@ def _check_length(n):
 
 
 def _c2c_axis(x, n, ax, forward, norm, workers, dtype):
-    kernels, plans, launch = _K
+    kernels = _K[0]
     _check_length(n)
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), dtype)
     if rows:
-        plan = plans.c2c_plan(n, dtype)
-        args = (inp, out, forward, _scale(norm, n, forward)) + plan
-        launch(kernels.c2c_rows, args, rows, workers)
+        _run(kernels.C2C_FORWARD if forward else kernels.C2C_INVERSE, inp, out, n, norm, workers)
     return _axis_back(out.reshape(lead + (n,)), ax)
 
 
@@ -111,6 +141,16 @@ def _c2c_axes(x, s, axes, forward, norm, workers, dtype):
     for ax, n in zip(reversed(axes), reversed(s)):
         x = _c2c_axis(x, n, ax, forward, norm, workers, dtype)
     return x
+
+
+_COMPLEX = (np.dtype(np.complex128), np.dtype(np.complex64))
+
+
+def _last_axis_only(a, s, axes, dtypes):
+    """Return True when ``a`` can go to the kernel as it is (one transform, last axis)."""
+    return (len(axes) == 1 and a.ndim and axes[0] == a.ndim - 1 and a.size
+            and (s is None or s[0] == a.shape[-1]) and a.dtype in dtypes
+            and a.flags.c_contiguous and a.flags.writeable)
 
 
 def _result(x, a):
@@ -143,6 +183,14 @@ def c2c(a, s, axes, forward, norm, workers):
     ndarray
         New C-contiguous array of ``a``'s dtype.
     """
+    if type(a) is np.ndarray and _K is not None and _last_axis_only(a, s, axes, _COMPLEX):
+        # Fast path for the common call (one C-contiguous complex batch along its last axis):
+        # no axis moves, no copies, no dtype logic; small transforms are dominated by these.
+        n = a.shape[-1]
+        out = np.empty(a.shape, a.dtype)
+        _run(_K[0].C2C_FORWARD if forward else _K[0].C2C_INVERSE, a.reshape(-1, n),
+             out.reshape(-1, n), n, norm, workers)
+        return out
     if is_device_array(a):
         return _on_device("c2c", a, s, axes, forward, norm)
     load()
@@ -175,8 +223,8 @@ def r2c(a, s, axes, norm, workers):
     """
     if is_device_array(a):
         return _on_device("r2c", a, s, axes, norm)
-    real = _load_real()
-    _, plans, launch = _K
+    load()
+    kernels = _K[0]
     if s is None:
         s = tuple(a.shape[ax] for ax in axes)
     rdtype = np.dtype(np.float32 if a.dtype == np.float32 else np.float64)
@@ -186,9 +234,7 @@ def r2c(a, s, axes, norm, workers):
     inp, lead, rows = _rows(a, ax, rdtype)
     out = np.empty((rows, n // 2 + 1), dtype)
     if rows:
-        radices, tw, chirp, filt, post, _ = plans.real_plan(n, dtype)
-        args = (inp, out, _scale(norm, n, True), radices, tw, chirp, filt, post)
-        launch(real.r2c_rows, args, rows, workers)
+        _run(kernels.R2C, inp, out, n, norm, workers)
     x = _axis_back(out.reshape(lead + (n // 2 + 1,)), ax)
     return _result(_c2c_axes(x, s[:-1], axes[:-1], True, norm, workers, dtype), a)
 
@@ -216,8 +262,8 @@ def c2r(a, s, axes, norm, workers):
     """
     if is_device_array(a):
         return _on_device("c2r", a, s, axes, norm)
-    real = _load_real()
-    _, plans, launch = _K
+    load()
+    kernels = _K[0]
     if s is None:
         s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
     dtype = _complex_of(a.dtype)
@@ -228,7 +274,5 @@ def c2r(a, s, axes, norm, workers):
     inp, lead, rows = _rows(x, ax, dtype)
     out = np.empty((rows, n), rdtype)
     if rows:
-        radices, tw, chirp, filt, _, pre = plans.real_plan(n, dtype)
-        args = (inp, out, _scale(norm, n, False), radices, tw, chirp, filt, pre)
-        launch(real.c2r_rows, args, rows, workers)
+        _run(kernels.C2R, inp, out, n, norm, workers)
     return _result(_axis_back(out.reshape(lead + (n,)), ax), a)

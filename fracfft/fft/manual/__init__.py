@@ -2,8 +2,8 @@
 
 Radix-4/2 Stockham passes for powers of two, mixed radix 3/5/7 for other smooth lengths,
 Bluestein's chirp-z algorithm for every other length, real transforms through the
-half-length complex transform, and ``numba.prange`` over batch rows. Device arrays go to
-numba.cuda kernels.
+half-length complex transform, and batches of rows split over threads. Device arrays go to
+numba.cuda kernels (:mod:`fracfft.fft.manual._cuda`).
 
 Importing this package imports neither Numba nor any kernel: the kernels are compiled (or
 loaded from Numba's cache) on first use. Public names, each loaded on first access:

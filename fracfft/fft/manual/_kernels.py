@@ -13,22 +13,27 @@ folded into the copy in and out, so one twiddle table per length serves both dir
 
   .. math:: y_{q + s(pj+k)} = w_n^{sjk} \sum_{r<p} x_{q + s(j + rm)}\, \omega_p^{rk}.
 
-* Any other length (large primes included) uses Bluestein's chirp-z algorithm on a power of two
-  :math:`M \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
+* Any other length (large primes included) uses Bluestein's chirp-z algorithm on the smallest
+  :math:`M = 2^a 3^b 5^c \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
   :math:`c_j = e^{-i\pi j^2/n}`, the circular convolution done with two length-:math:`M` FFTs
   and the precomputed spectrum of the filter.
+* Real transforms of even length :math:`n = 2h` read the row as
+  :math:`z_j = x_{2j} + i x_{2j+1}`, take one complex DFT :math:`Z` of length :math:`h` and
+  split it: :math:`X_k = \tfrac12(Z_k + \overline{Z_{h-k}})
+  - \tfrac{i}{2} w^k (Z_k - \overline{Z_{h-k}})`, :math:`w = e^{-2\pi i/n}`, :math:`k = 0..h`
+  (:math:`Z_h \equiv Z_0`); the inverse runs the same split backwards. Odd :math:`n` takes
+  the full complex transform. As in :mod:`scipy.fft`, the inverse ignores the imaginary parts
+  of the zero and (even ``n``) Nyquist bins.
 
 Twiddles and chirps are computed in float64 from exact integer angle reduction (about one ulp)
 and cast to the working precision by the plan cache (:mod:`._plans`). The row kernels
-are compiled with ``parallel=True`` and take the number of row chunks (threads) as an
-argument; they must not be called from inside another parallel region (user code:
-:func:`fracfft.fft.manual.c2c_1d`).
+are serial and GIL-free; batches are split over threads by :func:`._jit.launch`.
+One kernel, :func:`rows`, serves the complex, real-input and real-output transforms.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numba import types as nt
 
 from ._jit import helper, kernel
@@ -44,221 +49,256 @@ from ._jit import helper, kernel
 
 
 @helper
-def _pass2(x, y, tw, n, s):
-    m = n // (2 * s)
-    for j in range(m):
-        w = tw[s * j]
-        for q in range(s):
-            a = x[q + s * j]
-            b = x[q + s * (j + m)]
-            o = q + 2 * s * j
-            y[o] = a + b
-            y[o + s] = (a - b) * w
-
-
-@helper
-def _pass4(x, y, tw, n, s):
-    m = n // (4 * s)
-    mi = tw[n // 4]  # -i in the working precision
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        w3 = tw[3 * s * j]
-        i0 = s * j
-        o = 4 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            a3 = x[i0 + q + 3 * sm]
-            t0 = a0 + a2
-            t1 = a0 - a2
-            t2 = a1 + a3
-            t3 = (a1 - a3) * mi
-            y[o + q] = t0 + t2
-            y[o + q + s] = (t1 + t3) * w1
-            y[o + q + 2 * s] = (t0 - t2) * w2
-            y[o + q + 3 * s] = (t1 - t3) * w3
-
-
-@helper
-def _pass3(x, y, tw, n, s):
-    m = n // (3 * s)
-    w3 = tw[n // 3]
-    c = w3.real  # cos(2pi/3) = -1/2
-    im = w3 - c  # -i sin(2pi/3), kept in the working precision
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        i0 = s * j
-        o = 3 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            t = a1 + a2
-            u = a0 + t * c
-            d = (a1 - a2) * im
-            y[o + q] = a0 + t
-            y[o + q + s] = (u + d) * w1
-            y[o + q + 2 * s] = (u - d) * w2
-
-
-@helper
-def _pass5(x, y, tw, n, s):
-    m = n // (5 * s)
-    r1 = tw[n // 5]
-    r2 = tw[(2 * n) // 5]
-    c1 = r1.real
-    c2 = r2.real
-    im1 = r1 - c1  # -i sin(2pi/5)
-    im2 = r2 - c2  # -i sin(4pi/5)
-    sm = s * m
-    for j in range(m):
-        w1 = tw[s * j]
-        w2 = tw[2 * s * j]
-        w3 = tw[3 * s * j]
-        w4 = tw[4 * s * j]
-        i0 = s * j
-        o = 5 * s * j
-        for q in range(s):
-            a0 = x[i0 + q]
-            a1 = x[i0 + q + sm]
-            a2 = x[i0 + q + 2 * sm]
-            a3 = x[i0 + q + 3 * sm]
-            a4 = x[i0 + q + 4 * sm]
-            b1 = a1 + a4
-            b2 = a2 + a3
-            d1 = a1 - a4
-            d2 = a2 - a3
-            u1 = a0 + b1 * c1 + b2 * c2
-            u2 = a0 + b1 * c2 + b2 * c1
-            v1 = d1 * im1 + d2 * im2
-            v2 = d1 * im2 - d2 * im1
-            y[o + q] = a0 + b1 + b2
-            y[o + q + s] = (u1 + v1) * w1
-            y[o + q + 2 * s] = (u2 + v2) * w2
-            y[o + q + 3 * s] = (u2 - v2) * w3
-            y[o + q + 4 * s] = (u1 - v1) * w4
-
-
-@helper
-def _pass_generic(x, y, tw, n, s, p):
-    m = n // (p * s)
-    np_ = n // p
-    a = np.empty(p, x.dtype)
-    for j in range(m):
-        for q in range(s):
-            for r in range(p):
-                a[r] = x[q + s * (j + r * m)]
-            for k in range(p):
-                acc = a[0]
-                for r in range(1, p):
-                    acc += a[r] * tw[((r * k) % p) * np_]
-                y[q + s * (p * j + k)] = acc * tw[s * j * k]
-
-
-@helper
-def _stockham(x, y, tw, radices):
+def _stockham(x, y, tw, stw, radices):
     """Forward DFT of x (length tw.size) using y as scratch; True when the result is in y."""
+    # All passes in one function: one Numba function to type and one LLVM module to optimise
+    # instead of one per radix (first-use compile time).
     n = tw.size
     s = 1
     in_y = False
+    off = 0  # start of this pass's twiddles in stw: [j, k-1] for j < m, 1 <= k < p
     for i in range(radices.size):
         p = radices[i]
-        src, dst = (y, x) if in_y else (x, y)
+        src = y if in_y else x
+        dst = x if in_y else y
+        m = n // (p * s)
+        sm = s * m
         if p == 4:
-            _pass4(src, dst, tw, n, s)
+            mi = tw[n // 4]  # -i in the working precision
+            for j in range(m):
+                w1 = stw[off + 3 * j]
+                w2 = stw[off + 3 * j + 1]
+                w3 = stw[off + 3 * j + 2]
+                i0 = s * j
+                o = 4 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    a3 = src[i0 + q + 3 * sm]
+                    t0 = a0 + a2
+                    t1 = a0 - a2
+                    t2 = a1 + a3
+                    t3 = (a1 - a3) * mi
+                    dst[o + q] = t0 + t2
+                    dst[o + q + s] = (t1 + t3) * w1
+                    dst[o + q + 2 * s] = (t0 - t2) * w2
+                    dst[o + q + 3 * s] = (t1 - t3) * w3
         elif p == 2:
-            _pass2(src, dst, tw, n, s)
+            for j in range(m):
+                w = stw[off + j]
+                for q in range(s):
+                    a0 = src[q + s * j]
+                    a1 = src[q + s * j + sm]
+                    o = q + 2 * s * j
+                    dst[o] = a0 + a1
+                    dst[o + s] = (a0 - a1) * w
         elif p == 3:
-            _pass3(src, dst, tw, n, s)
+            w3 = tw[n // 3]
+            c = w3.real  # cos(2pi/3) = -1/2
+            im = w3 - c  # -i sin(2pi/3), kept in the working precision
+            for j in range(m):
+                w1 = stw[off + 2 * j]
+                w2 = stw[off + 2 * j + 1]
+                i0 = s * j
+                o = 3 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    t = a1 + a2
+                    u = a0 + t * c
+                    d = (a1 - a2) * im
+                    dst[o + q] = a0 + t
+                    dst[o + q + s] = (u + d) * w1
+                    dst[o + q + 2 * s] = (u - d) * w2
         elif p == 5:
-            _pass5(src, dst, tw, n, s)
-        else:
-            _pass_generic(src, dst, tw, n, s, p)
+            r1 = tw[n // 5]
+            r2 = tw[(2 * n) // 5]
+            c1 = r1.real
+            c2 = r2.real
+            im1 = r1 - c1  # -i sin(2pi/5)
+            im2 = r2 - c2  # -i sin(4pi/5)
+            for j in range(m):
+                w1 = stw[off + 4 * j]
+                w2 = stw[off + 4 * j + 1]
+                w3 = stw[off + 4 * j + 2]
+                w4 = stw[off + 4 * j + 3]
+                i0 = s * j
+                o = 5 * s * j
+                for q in range(s):
+                    a0 = src[i0 + q]
+                    a1 = src[i0 + q + sm]
+                    a2 = src[i0 + q + 2 * sm]
+                    a3 = src[i0 + q + 3 * sm]
+                    a4 = src[i0 + q + 4 * sm]
+                    b1 = a1 + a4
+                    b2 = a2 + a3
+                    d1 = a1 - a4
+                    d2 = a2 - a3
+                    u1 = a0 + b1 * c1 + b2 * c2
+                    u2 = a0 + b1 * c2 + b2 * c1
+                    v1 = d1 * im1 + d2 * im2
+                    v2 = d1 * im2 - d2 * im1
+                    dst[o + q] = a0 + b1 + b2
+                    dst[o + q + s] = (u1 + v1) * w1
+                    dst[o + q + 2 * s] = (u2 + v2) * w2
+                    dst[o + q + 3 * s] = (u2 - v2) * w3
+                    dst[o + q + 4 * s] = (u1 - v1) * w4
+        else:  # any other radix (7): direct p-point DFT, reading the inputs again per output
+            np_ = n // p
+            for j in range(m):
+                for q in range(s):
+                    base = q + s * j
+                    for k in range(p):
+                        acc = src[base]
+                        for r in range(1, p):
+                            acc += src[base + r * sm] * tw[((r * k) % p) * np_]
+                        dst[q + s * (p * j + k)] = acc * tw[s * j * k]
+        off += m * (p - 1)
         s *= p
         in_y = not in_y
     return in_y
 
 
-@helper
-def _fft_core(b0, b1, n, radices, tw, chirp, filt):
-    """Forward DFT of b0[:n] (b0, b1 of length tw.size); return the buffer holding it."""
-    if chirp.size == 0:
-        return b1 if _stockham(b0, b1, tw, radices) else b0
-    size = tw.size
-    for j in range(n):
-        b0[j] = b0[j] * chirp[j]
-    for j in range(n, size):
-        b0[j] = 0
-    src, dst = (b1, b0) if _stockham(b0, b1, tw, radices) else (b0, b1)
-    # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
-    # conj(FFT(conj(.))).
-    for i in range(size):
-        src[i] = (src[i] * filt[i]).conjugate()
-    res = dst if _stockham(src, dst, tw, radices) else src
-    for k in range(n):
-        res[k] = chirp[k] * res[k].conjugate()
-    return res
-
-
-# ---------------------------------------------------------------------------------------------
-# Row kernels
-# ---------------------------------------------------------------------------------------------
-
-
-@helper
-def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, b0, b1):
-    n = outr.size
-    m = min(xr.size, n)
-    if forward:
-        for i in range(m):
-            b0[i] = xr[i]
-    else:
-        for i in range(m):
-            b0[i] = xr[i].conjugate()
-    for i in range(m, n):
-        b0[i] = 0
-    res = _fft_core(b0, b1, n, radices, tw, chirp, filt)
-    if forward:
-        for k in range(n):
-            outr[k] = res[k] * scale
-    else:
-        for k in range(n):
-            outr[k] = res[k].conjugate() * scale
+#: ``op`` codes of :func:`rows`.
+C2C_FORWARD, C2C_INVERSE, R2C, C2R = 0, 1, 2, 3
 
 
 def _rows_sig(f, c):
-    return nt.void(c[:, ::1], c[:, ::1], nt.boolean, f,
-                   nt.int64[::1], c[::1], c[::1], c[::1], nt.int64)
+    return nt.void(nt.int64, c[:, ::1], f[:, ::1], c[:, ::1], f[:, ::1], f, nt.int64[::1],
+                   c[::1], c[::1], c[::1], c[::1], c[::1], nt.int64, nt.int64)
 
 
-@kernel(_rows_sig, parallel=True)
-def c2c_rows(x, out, forward, scale, radices, tw, chirp, filt, nchunks):
-    """Complex DFT of each row of ``x`` into ``out``, ``nchunks`` chunks of rows in parallel.
+# One kernel for the four row transforms: the FFT passes are compiled (or loaded from the
+# cache) once per precision, not once per transform.
+@kernel(_rows_sig, dtype_arg=7)
+def rows(op, xc, xr, outc, outr, scale, radices, tw, chirp, filt, stw, half, lo, hi):
+    """Transform rows ``lo..hi-1`` of a batch (serial; :func:`._jit.launch` splits batches).
 
     Parameters
     ----------
-    x : (rows, m) complex64 or complex128 C-contiguous array
-        Input rows, zero padded or cropped to ``n = out.shape[1]``; not modified.
-    out : (rows, n) array of the same dtype
-        Output, written in place.
-    forward : bool
-        Direction: ``exp(-2 pi i jk/n)`` when True, ``exp(+2 pi i jk/n)`` when False.
+    op : int
+        :data:`C2C_FORWARD` / :data:`C2C_INVERSE`: ``xc`` -> ``outc`` (complex DFT,
+        ``exp(-+2 pi i jk/n)``, ``n = outc.shape[1]``); :data:`R2C`: real ``xr`` -> ``outc``
+        (``n//2 + 1`` bins; ``n`` is odd exactly when ``half`` is empty); :data:`C2R`: half
+        spectra ``xc`` -> real ``outr`` (``n = outr.shape[1]``).
+    xc, xr : (rows, m) C-contiguous complex / real arrays
+        Input rows (the unused one may be empty), zero padded or cropped to the transform
+        length; not modified.
+    outc, outr : C-contiguous complex / real arrays
+        Output, written in place (the unused one may be empty).
     scale : float
         Factor applied to every output value.
-    radices, tw, chirp, filt : arrays
-        The plan of length ``n`` (:func:`fracfft.fft.manual._plans.c2c_plan`).
-    nchunks : int
-        Number of row chunks run concurrently (one per thread; 1 = serial).
+    radices, tw, chirp, filt, stw : arrays
+        The complex plan (:func:`fracfft.fft.manual._plans.c2c_plan`, or the first five
+        entries of :func:`~fracfft.fft.manual._plans.real_plan`), in the working precision.
+    half : array
+        ``post`` (R2C) or ``pre`` (C2R) of the real plan; unused (may be empty) for C2C.
+    lo, hi : int
+        Range of rows.
     """
-    rows = x.shape[0]
-    # One chunk of rows per thread, so each thread allocates its work buffers once.
-    for c in prange(nchunks):
-        b0 = np.empty_like(tw)
-        b1 = np.empty_like(tw)
-        for r in range(c * rows // nchunks, (c + 1) * rows // nchunks):
-            _c2c_row(x[r], out[r], forward, scale, radices, tw, chirp, filt, b0, b1)
+    b0 = np.empty_like(tw)
+    b1 = np.empty_like(tw)
+    # Length of the complex DFT: half the real length for even real transforms.
+    if op == 2:
+        n = outc.shape[1] - 1 if half.size else 2 * outc.shape[1] - 1
+    elif op == 3:
+        n = outr.shape[1] // 2 if half.size else outr.shape[1]
+    else:
+        n = outc.shape[1]
+    size = tw.size
+    # Packing, Bluestein steps and unpacking are written out here rather than in helpers:
+    # each Numba helper level re-optimises and re-emits everything it calls, so a flat kernel
+    # compiles faster on first use.
+    for r in range(lo, hi):
+        # --- pack row r into b0 (forward DFT of length n) ---
+        if op == 2 and half.size:  # even real input: z_j = x_2j + i x_2j+1
+            lim = min(xr.shape[1], 2 * n)
+            for j in range(lim // 2):
+                b0[j] = complex(xr[r, 2 * j], xr[r, 2 * j + 1])
+            start = lim // 2
+            if lim % 2:
+                b0[start] = xr[r, lim - 1]
+                start += 1
+            for j in range(start, n):
+                b0[j] = 0
+        elif op == 2:  # odd real input: full complex transform
+            lim = min(xr.shape[1], n)
+            for i in range(lim):
+                b0[i] = xr[r, i]
+            for i in range(lim, n):
+                b0[i] = 0
+        elif op == 3 and half.size:
+            # Even real output, h = n bins: Z_k = (X_k + conj X_{h-k}) + pre_k (X_k - conj
+            # X_{h-k}), stored conjugated (the inverse runs as a forward DFT).
+            lim = min(xc.shape[1], n + 1)
+            xk = complex(xc[r, 0].real if lim > 0 else 0.0, 0.0)
+            xh = complex(xc[r, n].real if lim > n else 0.0, 0.0)
+            b0[0] = ((xk + xh) + half[0] * (xk - xh)).conjugate()
+            for k in range(1, n):
+                xk = xc[r, k] if k < lim else 0
+                xh = xc[r, n - k].conjugate() if n - k < lim else 0
+                b0[k] = ((xk + xh) + half[k] * (xk - xh)).conjugate()
+        elif op == 3:  # odd real output: the full Hermitian spectrum, conjugated
+            nb = n // 2 + 1
+            lim = min(xc.shape[1], nb)
+            b0[0] = xc[r, 0].real if lim > 0 else 0
+            for k in range(1, lim):
+                v = xc[r, k]
+                b0[k] = v.conjugate()
+                b0[n - k] = v
+            for k in range(lim, nb):
+                b0[k] = 0
+                b0[n - k] = 0
+        else:
+            lim = min(xc.shape[1], n)
+            if op == 0:
+                for i in range(lim):
+                    b0[i] = xc[r, i]
+            else:
+                for i in range(lim):
+                    b0[i] = xc[r, i].conjugate()
+            for i in range(lim, n):
+                b0[i] = 0
+        # --- forward DFT of b0[:n]; res is the buffer holding it ---
+        if chirp.size == 0:
+            res = b1 if _stockham(b0, b1, tw, stw, radices) else b0
+        else:
+            for j in range(n):
+                b0[j] = b0[j] * chirp[j]
+            for j in range(n, size):
+                b0[j] = 0
+            if _stockham(b0, b1, tw, stw, radices):
+                src, dst = b1, b0
+            else:
+                src, dst = b0, b1
+            # Pointwise product with the filter spectrum (1/M folded in), then the inverse
+            # FFT as conj(FFT(conj(.))).
+            for i in range(size):
+                src[i] = (src[i] * filt[i]).conjugate()
+            res = dst if _stockham(src, dst, tw, stw, radices) else src
+            for k in range(n):
+                res[k] = chirp[k] * res[k].conjugate()
+        # --- unpack, scale and store ---
+        if op == 2 and half.size:
+            for k in range(n + 1):
+                zk = res[k % n]
+                zc = res[(n - k) % n].conjugate()
+                outc[r, k] = ((zk + zc) * 0.5 + half[k] * (zk - zc)) * scale
+        elif op == 2:
+            for k in range(outc.shape[1]):
+                outc[r, k] = res[k] * scale
+        elif op == 3 and half.size:
+            for j in range(n):
+                outr[r, 2 * j] = res[j].real * scale
+                outr[r, 2 * j + 1] = -res[j].imag * scale
+        elif op == 3:
+            for j in range(n):
+                outr[r, j] = res[j].real * scale
+        elif op == 0:
+            for k in range(n):
+                outc[r, k] = res[k] * scale
+        else:
+            for k in range(n):
+                outc[r, k] = res[k].conjugate() * scale

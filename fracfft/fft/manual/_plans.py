@@ -13,7 +13,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "real_plan", "roots"]
+__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "fast_length", "real_plan", "roots",
+           "stage_twiddles"]
 
 #: Prime factors handled by the mixed-radix Stockham kernels; any other factor -> Bluestein.
 SMALL_PRIMES = (3, 5, 7)
@@ -78,6 +79,61 @@ def factor(n):
     return np.array(rad, dtype=np.int64), n
 
 
+def stage_twiddles(tw, radices):
+    """Per-pass twiddles of the Stockham passes, each pass's in the order it reads them.
+
+    Parameters
+    ----------
+    tw : ndarray
+        ``exp(-2 pi i t/n)`` for ``t < n``.
+    radices : ndarray of int
+        The passes.
+
+    Returns
+    -------
+    ndarray
+        For each pass of radix ``p`` with stride ``s`` and ``m = n/(p s)``: ``tw[s j k]`` for
+        ``j < m``, ``1 <= k < p`` (``k`` fastest), passes concatenated. Contiguous reads in
+        the kernel instead of ``p - 1`` strided ones over the whole table.
+    """
+    n = tw.size
+    parts, s = [], 1
+    for p in radices:
+        p = int(p)
+        m = n // (p * s)
+        idx = (s * np.arange(m)[:, None] * np.arange(1, p)[None, :]) % max(n, 1)
+        parts.append(tw[idx].ravel())
+        s *= p
+    return np.concatenate(parts) if parts else tw[:0].copy()
+
+
+def fast_length(target):
+    """Return the smallest ``2**a * 3**b * 5**c >= target`` (a fast Bluestein length).
+
+    Parameters
+    ----------
+    target : int
+        Lower bound, at least 1.
+
+    Returns
+    -------
+    int
+        The length; at most the next power of two, often well below it (65537 -> 131220
+        instead of 262144 for ``2n - 1 = 131073``).
+    """
+    best = 1 << (int(target) - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            # Smallest power of two times p35 reaching the target.
+            m = p35 << max(0, (-(-target // p35) - 1).bit_length())
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
 @functools.lru_cache(maxsize=64)
 def c2c_plan(n, dtype):
     """Plan of a length-``n`` complex DFT in ``dtype``.
@@ -92,17 +148,20 @@ def c2c_plan(n, dtype):
     Returns
     -------
     tuple
-        ``(radices, twiddles, chirp, filter)``. Smooth ``n``: twiddles ``exp(-2 pi i t/n)``,
-        chirp and filter empty. Otherwise Bluestein on ``M = 2**ceil(log2(2n - 1))``: radices
-        and twiddles of ``M``, ``chirp[j] = exp(-i pi j^2/n)`` and ``filter`` the length-``M``
-        DFT of the wrapped ``conj(chirp)``, divided by ``M``.
+        ``(radices, twiddles, chirp, filter, stage twiddles)``. Smooth ``n``: twiddles
+        ``exp(-2 pi i t/n)``, chirp and filter empty. Otherwise Bluestein on
+        ``M = fast_length(2n - 1)``: radices and twiddles of ``M``,
+        ``chirp[j] = exp(-i pi j^2/n)`` and ``filter`` the length-``M`` DFT of the wrapped
+        ``conj(chirp)``, divided by ``M``. Stage twiddles: :func:`stage_twiddles`.
     """
     dtype = np.dtype(dtype)
     radices, rest = factor(n)
     empty = np.empty(0, dtype)
     if rest == 1:
-        return radices, roots(np.arange(n), n).astype(dtype), empty, empty
-    size = 1 << (2 * n - 2).bit_length()  # smallest power of two >= 2n - 1
+        tw = roots(np.arange(n), n)
+        return (radices, tw.astype(dtype), empty, empty,
+                stage_twiddles(tw, radices).astype(dtype))
+    size = fast_length(2 * n - 1)
     radices, _ = factor(size)
     tw = roots(np.arange(size), size)
     j = np.arange(n, dtype=np.int64)
@@ -111,12 +170,15 @@ def c2c_plan(n, dtype):
     b[0, :n] = chirp.conj()
     b[0, size - n + 1:] = chirp[:0:-1].conj()
     # The filter spectrum is always computed in complex128, by our own kernel.
-    from ._kernels import c2c_rows
+    from ._kernels import C2C_FORWARD, rows
 
     filt = np.empty_like(b)
-    c2c_rows(b, filt, True, 1.0 / size, radices, tw, np.empty(0, np.complex128),
-             np.empty(0, np.complex128), 1)
-    return radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype)
+    e = np.empty(0, np.complex128)
+    stw = stage_twiddles(tw, radices)
+    rows(C2C_FORWARD, b, np.empty((0, 0)), filt, np.empty((0, 0)), 1.0 / size, radices, tw,
+         e, e, stw, e, 0, 1)
+    return (radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype),
+            stw.astype(dtype))
 
 
 @functools.lru_cache(maxsize=64)

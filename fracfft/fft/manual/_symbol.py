@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import prange
 from numba import types as nt
 
 from ._jit import helper, kernel, launch
@@ -68,11 +67,13 @@ def _value(kk, sgn, nyq, unit, alpha, ca, sa, kind, mode):
 
 def _sig(f, c):
     return nt.void(c[:, ::1], nt.float64[::1], nt.int64, nt.float64, nt.int64, nt.int64,
-                   nt.boolean, nt.int64)
+                   nt.boolean, nt.int64, nt.int64)
 
 
-@kernel(_sig, parallel=True)
-def _multiply(spec, alpha, n, dx, kind, mode, half, nchunks):
+@kernel(_sig)
+def _multiply(spec, alpha, n, dx, kind, mode, half, lo, hi):
+    # [lo, hi) ranges over the bins of the one row when one order serves a single row,
+    # otherwise over rows (multiply_symbol's split).
     rows, m = spec.shape
     unit = 1.0 / (n * dx)
     if alpha.size == 1:
@@ -80,31 +81,26 @@ def _multiply(spec, alpha, n, dx, kind, mode, half, nchunks):
         ca = math.cos(0.5 * math.pi * a)
         sa = math.sin(0.5 * math.pi * a)
         if rows == 1:
-            # One long row: split its bins over the threads.
-            for c in prange(nchunks):
-                for k in range(c * m // nchunks, (c + 1) * m // nchunks):
-                    kk, sgn, nyq = _bin(k, n, half)
-                    spec[0, k] = spec[0, k] * _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
+            for k in range(lo, hi):
+                kk, sgn, nyq = _bin(k, n, half)
+                spec[0, k] = spec[0, k] * _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
             return
         # Shared order: compute K once, then sweep the rows.
         kvec = np.empty(m, np.complex128)
-        for c in prange(nchunks):
-            for k in range(c * m // nchunks, (c + 1) * m // nchunks):
-                kk, sgn, nyq = _bin(k, n, half)
-                kvec[k] = _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
-        for c in prange(nchunks):
-            for r in range(c * rows // nchunks, (c + 1) * rows // nchunks):
-                for k in range(m):
-                    spec[r, k] = spec[r, k] * kvec[k]
-        return
-    for c in prange(nchunks):
-        for r in range(c * rows // nchunks, (c + 1) * rows // nchunks):
-            a = alpha[r]
-            ca = math.cos(0.5 * math.pi * a)
-            sa = math.sin(0.5 * math.pi * a)
+        for k in range(m):
+            kk, sgn, nyq = _bin(k, n, half)
+            kvec[k] = _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
+        for r in range(lo, hi):
             for k in range(m):
-                kk, sgn, nyq = _bin(k, n, half)
-                spec[r, k] = spec[r, k] * _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
+                spec[r, k] = spec[r, k] * kvec[k]
+        return
+    for r in range(lo, hi):
+        a = alpha[r]
+        ca = math.cos(0.5 * math.pi * a)
+        sa = math.sin(0.5 * math.pi * a)
+        for k in range(m):
+            kk, sgn, nyq = _bin(k, n, half)
+            spec[r, k] = spec[r, k] * _value(kk, sgn, nyq, unit, a, ca, sa, kind, mode)
 
 
 def multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers):
@@ -166,5 +162,5 @@ def multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers):
         alpha = np.ascontiguousarray(alpha, dtype=np.float64)
         tasks = m if (rows == 1 and alpha.size == 1) else rows
         launch(_multiply, (spec, alpha, int(n), float(dx), int(kind), int(mode), bool(half)),
-               tasks, workers)
+               tasks, workers, work=rows * m)
     return spec

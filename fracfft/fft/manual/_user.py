@@ -11,7 +11,77 @@ import numpy as np
 from numba import types as nt
 
 from ._jit import helper, kernel
-from ._kernels import _c2c_row
+from ._kernels import _stockham
+
+
+@helper
+def _fft_core(b0, b1, n, radices, tw, chirp, filt, stw):
+    """Forward DFT of b0[:n] (b0, b1 of length tw.size); True when the result is in b1."""
+    if chirp.size == 0:
+        return _stockham(b0, b1, tw, stw, radices)
+    size = tw.size
+    for j in range(n):
+        b0[j] = b0[j] * chirp[j]
+    for j in range(n, size):
+        b0[j] = 0
+    in_b1 = _stockham(b0, b1, tw, stw, radices)
+    src = b1 if in_b1 else b0
+    # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
+    # conj(FFT(conj(.))).
+    for i in range(size):
+        src[i] = (src[i] * filt[i]).conjugate()
+    if in_b1:
+        in_b1 = not _stockham(b1, b0, tw, stw, radices)
+    else:
+        in_b1 = _stockham(b0, b1, tw, stw, radices)
+    res = b1 if in_b1 else b0
+    for k in range(n):
+        res[k] = chirp[k] * res[k].conjugate()
+    return in_b1
+
+
+@helper
+def _c2c_row(xr, outr, forward, scale, radices, tw, chirp, filt, stw, b0, b1):
+    n = outr.size
+    m = min(xr.size, n)
+    if forward:
+        for i in range(m):
+            b0[i] = xr[i]
+    else:
+        for i in range(m):
+            b0[i] = xr[i].conjugate()
+    for i in range(m, n):
+        b0[i] = 0
+    res = b1 if _fft_core(b0, b1, n, radices, tw, chirp, filt, stw) else b0
+    if forward:
+        for k in range(n):
+            outr[k] = res[k] * scale
+    else:
+        for k in range(n):
+            outr[k] = res[k].conjugate() * scale
+
+
+@helper
+def _stage_twiddles(tw, radices):
+    # Same layout as fracfft.fft.manual._plans.stage_twiddles.
+    n = tw.size
+    total = 0
+    s = 1
+    for i in range(radices.size):
+        p = radices[i]
+        total += (n // (p * s)) * (p - 1)
+        s *= p
+    stw = np.empty(total, tw.dtype)
+    t = 0
+    s = 1
+    for i in range(radices.size):
+        p = radices[i]
+        for j in range(n // (p * s)):
+            for k in range(1, p):
+                stw[t] = tw[(s * j * k) % n]
+                t += 1
+        s *= p
+    return stw
 
 
 @helper
@@ -126,7 +196,9 @@ def c2c_1d(x, out, forward, scale):
                 f0[size - j] = cj.conjugate()
         e = np.empty(0, np.complex128)
         fl = np.empty(size, np.complex128)
-        _c2c_row(f0, fl, True, 1.0 / size, radices, tw64, e, e, f1, np.empty(size, np.complex128))
+        _c2c_row(f0, fl, True, 1.0 / size, radices, tw64, e, e, _stage_twiddles(tw64, radices),
+                 f1, np.empty(size, np.complex128))
         for t in range(size):
             filt[t] = fl[t]
-    _c2c_row(x, out, forward, scale, radices, tw, chirp, filt, b0, b1)
+    _c2c_row(x, out, forward, scale, radices, tw, chirp, filt, _stage_twiddles(tw, radices), b0,
+             b1)

@@ -1,0 +1,83 @@
+"""First use of the manual (Numba) FFT: cold and warm Numba cache, process start included.
+
+    python benchmarks/bench_first_use.py [--repeat 3] [--no-demo]
+
+Each case is a fresh interpreter with its own ``NUMBA_CACHE_DIR``: "cold" starts from an
+empty cache directory (everything compiles), "warm" runs the same command again on the cache
+the cold run filled. Cases: a script doing one float64 ``fracfft.derivative(x, 0.5,
+backend="manual")`` of length 1000 and of length 1024 (targets: <= 5 s cold), and
+``python -m fracfft`` (targets: <= 20 s cold, <= 6 s warm). Prints the median wall time and
+the median CPU time (user + system of the child) of ``--repeat`` runs: on a shared, loaded
+machine the CPU time is the steadier figure (compilation is single-threaded), the wall time is
+what a user waits. Also checks that the compile notice appears on stderr once, cold only.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SCRIPT = """
+import numpy as np, fracfft
+x = np.random.default_rng(0).standard_normal({n})
+y = fracfft.derivative(x, 0.5, backend="manual")
+assert y.shape == x.shape and y.dtype == x.dtype
+"""
+
+NOTICE = "compiling fracfft's Numba FFT kernels"
+
+
+def timed(argv, cache):
+    """Run ``argv`` with ``NUMBA_CACHE_DIR=cache``; return (wall s, cpu s, stderr)."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache,
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    res = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if res.returncode:
+        raise SystemExit(f"{argv} failed:\n{res.stdout}\n{res.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, res.stderr
+
+
+def measure(label, argv, repeat, cold_target, warm_target):
+    rows = {"cold": [], "warm": []}
+    notices = {"cold": [], "warm": []}
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as cache:
+            for state in ("cold", "warm"):
+                wall, cpu, err = timed(argv, cache)
+                rows[state].append((wall, cpu))
+                notices[state].append(err.count(NOTICE))
+    for state, target in (("cold", cold_target), ("warm", warm_target)):
+        wall = statistics.median(w for w, _ in rows[state])
+        cpu = statistics.median(c for _, c in rows[state])
+        flag = "" if target is None else ("  ok" if wall <= target else
+                                          f"  MISSED (target <= {target} s)")
+        print(f"{label:>28} {state:>5} {wall:8.2f} {cpu:8.2f}   notice x{max(notices[state])}"
+              f"{flag}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-demo", action="store_true", help="skip python -m fracfft")
+    args = ap.parse_args()
+    print(f"{'case':>28} {'cache':>5} {'wall s':>8} {'cpu s':>8}   (medians of {args.repeat})")
+    for n in (1000, 1024):
+        measure(f"derivative n={n}", [sys.executable, "-c", SCRIPT.format(n=n)], args.repeat,
+                5.0, None)
+    if not args.no_demo:
+        measure("python -m fracfft", [sys.executable, "-m", "fracfft"], args.repeat, 20.0, 6.0)
+
+
+if __name__ == "__main__":
+    main()

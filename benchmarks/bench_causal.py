@@ -2,7 +2,7 @@
 
     python benchmarks/bench_causal.py              # all rows (about 2 minutes on 2 cores)
     python benchmarks/bench_causal.py --quick      # smaller N (smoke run)
-    python benchmarks/bench_causal.py --million    # also fracdiff at N = 10**6 (one run, minutes)
+    python benchmarks/bench_causal.py --million    # also fracdiff at N = 10**6 (one run: long)
 
 Every time is a median of repeats (``_reference.time_call``) unless the row says "1 run";
 "ratio" is the other method's time over fracfft's (> 1: fracfft is faster), except where the
@@ -12,9 +12,12 @@ row says fracfft / other. Rows:
 2. the torch Grünwald–Letnikov-by-matrix autograd baseline (``_reference.gl_derivative``),
    forward + backward with x and alpha gradients, against ``fracfft.torch`` with kind="gl";
 3. ``fracdiff.fdiff(x, d, window=N)`` (full history, ``numpy.convolve``; package
-   ``fracdiff-modern``), with the largest difference of the results;
+   ``fracdiff-modern``), with the largest difference of the results; at N = 10**6 fracfft is
+   timed and fracdiff predicted from its N = 10**5 time by the N^2 law, or timed once with
+   ``--million``;
 4. ``scipy.signal.fftconvolve(x, w)[:, :N]`` with the weights prebuilt, on a (64, 65536) batch;
-5. our own periodic derivative (weyl) at the same size;
+5. our own periodic derivative (weyl) at the same size, per backend (rows 4 and 5 are timed
+   in turn, call after call, so a busy machine slows every method alike);
 6. peak memory of one torch forward + backward on (64, 65536) float64, over the input size.
 """
 
@@ -129,23 +132,61 @@ def versus_fracdiff(n, budget, single=False):
         f"{' (1 run)' if single else ''}  fracfft {fmt(ours)} (first call {fmt(cold).strip()})"
         f"  ratio {t_fd / ours:8.1f}x (first call {t_fd / cold:.1f}x)  "
         f"max rel diff {err:.1e}")
+    return t_fd
 
 
-def batch_rows(shape, budget):
+def million_predicted(n_small, t_small, budget):
+    n = 1_000_000
+    x = np.random.default_rng(1).standard_normal(n)
+    start = time.perf_counter()
+    fracfft.derivative(x, 0.4, kind="gl")
+    cold = time.perf_counter() - start
+    ours = median(lambda: fracfft.derivative(x, 0.4, kind="gl"), budget, repeats=5)
+    predicted = t_small * (n / n_small) ** 2
+    say(f"[3] N={n}: fracfft {fmt(ours)} (first call {fmt(cold).strip()}); fracdiff predicted "
+        f"{predicted / 60:.0f} min from N={n_small} by the N^2 law (run --million to time it)"
+        f"  ratio ~{predicted / ours:.0f}x")
+
+
+def interleaved(fns, repeats):
+    """Medians of ``fns`` timed in turn, so a busy machine slows them alike."""
+    for f in fns.values():
+        f()  # warm: plans, weights, spectra
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            start = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - start)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def batch_rows(shape, repeats):
     from scipy.signal import fftconvolve
+
+    from fracfft.fft._registry import load_backend
 
     x = np.random.default_rng(2).standard_normal(shape)
     n = shape[-1]
     w = fracfft.weights(n, ALPHA)[None, :]
-    ours = median(lambda: fracfft.derivative(x, ALPHA, kind="gl"), budget)
-    theirs = median(lambda: fftconvolve(x, w, axes=-1)[:, :n], budget)
+    fns = {"fftconvolve": lambda: fftconvolve(x, w, axes=-1)[:, :n]}
+    for b in ("scipy", "fftw", "mkl"):
+        try:
+            load_backend(b)
+        except ImportError:
+            continue
+        fns[f"gl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, kind="gl", backend=b)
+        fns[f"weyl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, backend=b)
+    t = interleaved(fns, repeats)
     err = np.abs(fracfft.derivative(x, ALPHA, kind="gl") - fftconvolve(x, w, axes=-1)[:, :n])
     say(f"[4] scipy.signal.fftconvolve(x, w)[:, :N], weights prebuilt, {shape}: "
-        f"fftconvolve {fmt(theirs)}  fracfft {fmt(ours)}  fracfft/fftconvolve "
-        f"{ours / theirs:5.2f}  (max diff {err.max():.1e})")
-    periodic = median(lambda: fracfft.derivative(x, ALPHA), budget)
-    say(f"[5] periodic weyl derivative, {shape}: weyl {fmt(periodic)}  gl {fmt(ours)}  "
-        f"gl/weyl {ours / periodic:5.2f}")
+        f"fftconvolve {fmt(t['fftconvolve'])}  fracfft (scipy) {fmt(t['gl/scipy'])}  "
+        f"fracfft/fftconvolve {t['gl/scipy'] / t['fftconvolve']:5.2f}  "
+        f"(max diff {err.max():.1e})")
+    for b in ("scipy", "fftw", "mkl"):
+        if f"gl/{b}" in t:
+            say(f"[5] periodic weyl vs gl, {shape}, backend {b}: weyl {fmt(t[f'weyl/{b}'])}  "
+                f"gl {fmt(t[f'gl/{b}'])}  gl/weyl {t[f'gl/{b}'] / t[f'weyl/{b}']:5.2f}")
 
 
 def torch_memory(shape):
@@ -190,10 +231,13 @@ def main(argv=None):
         f"{fracfft.get_fft_backend()!r}; medians of repeats")
     dense_numpy(n_dense, budget)
     torch_baseline(n_dense, budget)
-    versus_fracdiff(10_000 if args.quick else 100_000, budget)
+    n_fd = 10_000 if args.quick else 100_000
+    t_fd = versus_fracdiff(n_fd, budget, single=not args.quick)
     if args.million:
         versus_fracdiff(1_000_000, budget, single=True)
-    batch_rows(shape, budget)
+    elif t_fd is not None:
+        million_predicted(n_fd, t_fd, budget)
+    batch_rows(shape, 3 if args.quick else 7)
     torch_memory(shape)
     return 0
 

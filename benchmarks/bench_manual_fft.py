@@ -2,10 +2,12 @@
 
     python benchmarks/bench_manual_fft.py [--quick]
 
-Prints medians and ratios (manual / scipy, lower is better; targets from the design brief:
-<= 1.5 for powers of two, <= 2 for smooth composites and Bluestein primes), the batched
-transform on the same thread count, first-call times with a warm and a cold Numba cache, and
-the fused symbol kernel against NumPy's ``spec *= K``.
+Prints medians and ratios (manual / scipy.fft, lower is better), manual and scipy calls
+alternating so that load on a shared machine hits both alike. Targets (issue 14): n = 1024
+<= 1.5, 65536 <= 1.3, 1000 <= 2, 65537 <= 2 with workers=1; a (64, 65536) batch with
+2 workers <= 1.5 for c2c and r2c. Then a sweep of sizes (<= 1.5 for powers of two, <= 2 for
+the rest), first-call times with a warm and a cold Numba cache (more in
+``benchmarks/bench_first_use.py``), and the fused symbol kernel against NumPy's ``spec *= K``.
 """
 
 import argparse
@@ -33,6 +35,23 @@ def median_time(fn, budget=0.5, min_rep=5, max_rep=200):
         fn()
         times.append(time.perf_counter() - t0)
     return float(np.median(times))
+
+
+def paired(fm, fs, budget=0.5, min_rep=7, max_rep=300):
+    """Medians of ``fm`` and ``fs`` timed alternately (same load for both)."""
+    fm()
+    fs()
+    tm, ts = [], []
+    start = time.perf_counter()
+    while len(tm) < min_rep or (time.perf_counter() - start < 2 * budget and len(tm) < max_rep):
+        t0 = time.perf_counter()
+        fm()
+        t1 = time.perf_counter()
+        fs()
+        t2 = time.perf_counter()
+        tm.append(t1 - t0)
+        ts.append(t2 - t1)
+    return float(np.median(tm)), float(np.median(ts))
 
 
 def row(label, manual, ref, target):
@@ -73,30 +92,47 @@ def main():
     _manual.load()
     budget = 0.2 if args.quick else 1.0
 
-    header("complex FFT, one transform, workers=1")
+    header("issue 14 targets: complex FFT, one transform, workers=1")
+    for n, target in [(1024, 1.5), (65536, 1.3), (1000, 2.0), (65537, 2.0)]:
+        x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        m, s = paired(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1),
+                      lambda x=x: scipy.fft.fft(x, workers=1), budget)
+        row(f"{n}", m, s, target)
+
+    workers = 2
+    header(f"issue 14 targets: batched (64, 65536), workers={workers} for both")
+    x = rng.standard_normal((64, 65536)) + 1j * rng.standard_normal((64, 65536))
+    m, s = paired(lambda: _manual.c2c(x, None, (1,), True, "backward", workers),
+                  lambda: scipy.fft.fft(x, workers=workers), 2 * budget)
+    row("c2c (64, 65536)", m, s, 1.5)
+    r = rng.standard_normal((64, 65536))
+    m, s = paired(lambda: _manual.r2c(r, None, (1,), "backward", workers),
+                  lambda: scipy.fft.rfft(r, workers=workers), 2 * budget)
+    row("r2c (64, 65536)", m, s, 1.5)
+
+    header("sweep: complex FFT, one transform, workers=1")
     exps = (10, 14, 18, 20) if args.quick else range(10, 23)
     for e in exps:
         n = 2**e
         x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
-        m = median_time(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1), budget)
-        s = median_time(lambda x=x: scipy.fft.fft(x, workers=1), budget)
+        m, s = paired(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1),
+                      lambda x=x: scipy.fft.fft(x, workers=1), budget)
         row(f"2^{e}", m, s, 1.5)
-    for n, kind in [(1000, "smooth"), (100000, "smooth"), (1009, "prime"), (65537, "prime")]:
+    for n, kind in [(1000, "smooth"), (100000, "smooth"), (1009, "prime"), (65537, "prime"),
+                    (7 * 9 * 16, "radix 7")]:
         x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
-        m = median_time(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1), budget)
-        s = median_time(lambda x=x: scipy.fft.fft(x, workers=1), budget)
+        m, s = paired(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1),
+                      lambda x=x: scipy.fft.fft(x, workers=1), budget)
         row(f"{n} ({kind})", m, s, 2.0)
-
-    workers = os.cpu_count() or 1
-    header(f"batched (64, 65536), workers={workers} for both")
-    x = rng.standard_normal((64, 65536)) + 1j * rng.standard_normal((64, 65536))
-    m = median_time(lambda: _manual.c2c(x, None, (1,), True, "backward", workers), budget)
-    s = median_time(lambda: scipy.fft.fft(x, workers=workers), budget)
-    row("c2c (64, 65536)", m, s, 1.5)
-    r = rng.standard_normal((64, 65536))
-    m = median_time(lambda: _manual.r2c(r, None, (1,), "backward", workers), budget)
-    s = median_time(lambda: scipy.fft.rfft(r, workers=workers), budget)
-    row("r2c (64, 65536)", m, s, 1.5)
+    for n in (1024, 4096, 65536):
+        x = rng.standard_normal(n)
+        m, s = paired(lambda x=x: _manual.r2c(x, None, (0,), "backward", 1),
+                      lambda x=x: scipy.fft.rfft(x, workers=1), budget)
+        row(f"rfft {n}", m, s, 2.0)
+        X = scipy.fft.rfft(x)
+        m, s = paired(lambda X=X, n=n: _manual.c2r(X, (n,), (0,), "backward", 1),
+                      lambda X=X, n=n: scipy.fft.irfft(X, n, workers=1), budget)
+        row(f"irfft {n}", m, s, 2.0)
 
     print("\nfirst call (import + r2c + symbol + c2r + c2c, fresh interpreter)")
     env = dict(os.environ)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import time
@@ -49,16 +50,22 @@ def ours(x, alpha):
 def time_fb(variants, shape, threads, repeats, seed=0):
     """Median seconds of forward+backward for each ``(fn, vary_alpha)`` variant.
 
-    Variants run interleaved, one call each per round, so that load from other processes on a
-    shared machine hits them alike and the ratios stay meaningful.
+    Variants run interleaved, one call each per round in a shuffled order, so that load from
+    other processes on a shared machine, and warm or cold caches, hit them alike.
     """
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(shape, dtype=torch.float64, generator=gen).requires_grad_(True)
     g = torch.randn(shape, dtype=torch.float64, generator=gen)
     times = [[] for _ in variants]
+    order = list(range(len(variants)))
+    shuffle = random.Random(seed).shuffle
     for i in range(repeats + 2):
-        for j, (fn, vary_alpha) in enumerate(variants):
+        # A fresh order every round: whichever variant follows another of the same code path
+        # finds its caches warm, and a fixed order would hand that advantage to one of them.
+        shuffle(order)
+        for j in order:
+            fn, vary_alpha = variants[j]
             # vary_alpha: a training step changes alpha, so no symbol cache can serve
             a0 = 0.7 + (1e-6 * i if vary_alpha else 0.0)
             alpha = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
@@ -93,7 +100,9 @@ def floor_table(n, repeats):
     """Median seconds per fwd+bwd at length ``n``, 1 thread, for the floor and both layers.
 
     Rows: x and alpha gradients (alpha fixed / varying) and the x-gradient alone (alpha a
-    float for fracfft, a tensor without grad for native). Interleaved like :func:`time_fb`.
+    float for fracfft, a tensor without grad for native). Interleaved like :func:`time_fb`,
+    timed in CPU time of the calling thread (``time.thread_time``): with one torch thread all
+    the work runs there, and a loaded shared machine then does not inflate single calls.
     """
     torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(1)
@@ -108,14 +117,18 @@ def floor_table(n, repeats):
         "native x only": (native, False, False),
     }
     times = {k: [] for k in variants}
+    names = list(variants)
+    shuffle = random.Random(1).shuffle
     for i in range(repeats + 2):
-        for name, (fn, alpha_grad, vary) in variants.items():
+        shuffle(names)  # a fresh order every round, as in time_fb
+        for name in names:
+            fn, alpha_grad, vary = variants[name]
             alpha = torch.tensor(0.7 + (1e-6 * i if vary else 0.0), dtype=torch.float64,
                                  requires_grad=alpha_grad)
             x.grad = None
-            t0 = time.perf_counter()
+            t0 = time.thread_time()
             fn(x, alpha).backward(g)
-            t1 = time.perf_counter()
+            t1 = time.thread_time()
             if i >= 2:
                 times[name].append(t1 - t0)
     return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
@@ -162,15 +175,17 @@ def main():
              ((1 << 20,), big_reps, 0.5), ((32,), 200 if args.quick else 2000, 1.0)]
     missed = []
     print(f"torch {torch.__version__}; median forward+backward (x and alpha grads), float64")
-    print("(fracfft: alpha fixed across repeats, as in the native loop; 'alpha varies': a new")
-    print(" alpha every repeat, as in training, so the core's symbol cache cannot serve)")
+    print("(fracfft: alpha fixed across repeats, as in the native loop; 'alpha varies' (timed in")
+    print(" its own run next to native): a new alpha every repeat, as in training)")
     print(f"{'shape':>14} {'thr':>3} {'fracfft':>11} {'native':>11} {'ratio':>6} {'target':>6}"
           f" {'alpha varies':>12} {'ratio':>6}")
     for shape, reps, target in cases:
         for threads in (1, 2):
-            t_ours, t_nat, t_var = time_fb([(ours, False), (native, False), (ours, True)],
-                                           shape, threads, reps)
-            ratio, ratio_var = t_ours / t_nat, t_var / t_nat
+            # One fracfft variant per run next to native: two of them in one run would warm each
+            # other's code path between native's calls.
+            t_ours, t_nat = time_fb([(ours, False), (native, False)], shape, threads, reps)
+            t_var, t_nat2 = time_fb([(ours, True), (native, False)], shape, threads, reps)
+            ratio, ratio_var = t_ours / t_nat, t_var / t_nat2
             flag = "" if max(ratio, ratio_var) <= target else "  MISSED"
             if flag:
                 missed.append(f"time {shape} {threads} thr: {ratio:.2f}x / {ratio_var:.2f}x "

@@ -1,6 +1,9 @@
-r"""Fractional Allen–Cahn in 2-D with exponential time differencing.
+r"""
+Fractional Allen–Cahn in 2-D
+============================
 
-The fractional Allen–Cahn equation on a periodic square,
+Exponential time differencing built on :func:`fracfft.symbol`. The fractional Allen–Cahn
+equation on a periodic square,
 
 .. math:: u_t = -\varepsilon^2(-\Delta)^s u + u - u^3,
 
@@ -28,9 +31,9 @@ The free energy
 
 is computed with :func:`fracfft.fractional_laplacian` and decreases along the run.
 
-Run ``python examples/plot_fractional_allen_cahn.py [figure.png]``; with the environment
-variable ``FRACFFT_EXAMPLE_SMALL=1`` (as the test suite runs it) it takes a small grid and a few
-steps and draws no figure unless a file name is given.
+Run ``python plot_fractional_allen_cahn.py [figure.png]``: it shows the figure, or saves it
+when given a file name. With the environment variable ``FRACFFT_EXAMPLE_SMALL=1`` (as the test
+suite runs it) it takes a small grid and a few steps and draws nothing unless given a file.
 """
 
 from __future__ import annotations
@@ -119,39 +122,49 @@ def simulate(s, n=None, t_end=None, dt=0.05, seed=1, record=10):
     return u, (np.array(times), np.array(energies))
 
 
-def plot(path, powers=(0.7, 1.0), **kwargs):
-    """Draw the final fields for two powers ``s`` and the energy curves; save to ``path``."""
-    import matplotlib
+def run(powers=(0.7, 1.0), **kwargs):
+    """Simulate each power ``s``; print and check the energies; return ``[(s, u, t, E)]``."""
+    results = []
+    for s in powers:
+        u, (t, e) = simulate(s, **kwargs)
+        print(f"s = {s}: E {e[0]:.4f} -> {e[-1]:.4f} at t = {t[-1]:g}, "
+              f"max |u| = {np.abs(u).max():.3f}")
+        if np.any(np.diff(e) > 1e-12 * abs(e[0])):
+            raise RuntimeError("the free energy increased")
+        results.append((s, u, t, e))
+    return results
 
-    matplotlib.use("Agg")
+
+def plot(results, path=None):
+    """Draw the final fields and the energy curves of :func:`run`; save to ``path`` if given."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(powers) + 1, figsize=(3.2 * (len(powers) + 1), 3.1),
+    fig, axes = plt.subplots(1, len(results) + 1, figsize=(3.2 * (len(results) + 1), 3.1),
                              constrained_layout=True)
-    for ax, s in zip(axes, powers):
-        u, (t, e) = simulate(s, **kwargs)
+    for ax, (s, u, t, e) in zip(axes, results):
         ax.imshow(u, cmap="RdBu_r", vmin=-1, vmax=1, origin="lower", interpolation="bilinear",
                   extent=(0, LENGTH, 0, LENGTH))
         ax.set(title=f"s = {s:g}, t = {t[-1]:g}", xticks=[], yticks=[])
         axes[-1].plot(t, e, label=f"s = {s:g}")
     axes[-1].set(xlabel="t", ylabel="free energy E(u)", title="energy decay")
     axes[-1].legend(fontsize="small")
-    fig.savefig(path, dpi=72)
-    plt.close(fig)
+    if path:
+        fig.savefig(path, dpi=72)
+        plt.close(fig)
+    return fig
 
 
 def main(argv):
-    """Run both powers, check the energy decreases, and draw the figure (``argv[1]``)."""
-    for s in (0.7, 1.0):
-        u, (t, e) = simulate(s)
-        print(f"s = {s}: E {e[0]:.4f} -> {e[-1]:.4f} at t = {t[-1]:g}, "
-              f"max |u| = {np.abs(u).max():.3f}")
-        if np.any(np.diff(e) > 1e-12 * abs(e[0])):
-            raise RuntimeError("the free energy increased")
-    path = argv[1] if len(argv) > 1 else (None if SMALL else "fractional_allen_cahn.png")
-    if path:
-        plot(path)
-        print(f"wrote {path}")
+    """Run both powers; draw the figure into ``argv[1]``, or on screen unless run small."""
+    results = run()
+    if len(argv) > 1:
+        plot(results, argv[1])
+        print(f"wrote {argv[1]}")
+    elif not SMALL:
+        import matplotlib.pyplot as plt
+
+        plot(results)
+        plt.show()
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ import numpy as np
 from . import _validate
 from . import causal as _causal
 from .fft._registry import check_backend_name, execute
-from .symbols import grid_symbol
+from .symbols import _CACHE as _SYMBOLS_CACHE
+from .symbols import _alpha_key, grid_symbol
 
 _COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
             np.dtype(np.float64): np.dtype(np.complex128),
@@ -163,13 +164,19 @@ def symbol(plan: Plan, mode: str):
     if not plan.causal:
         return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
                            plan.alpha, plan.kind, mode, single)
-    k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
-                              plan.method == "rfft", plan.alpha, plan.kind, mode)
-    if not single:
-        return k
-    if isinstance(k, tuple):
-        return tuple(_single(a) for a in k)
-    return _single(k)
+
+    def build():
+        k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
+                                  plan.method == "rfft", plan.alpha, plan.kind, mode)
+        if not single:
+            return k
+        return tuple(_single(a) for a in k) if isinstance(k, tuple) else _single(k)
+
+    # The weights' spectra share the periodic symbols' byte-bounded cache (and its rule:
+    # stored on the second request, so a learned order leaves nothing behind).
+    key = ("causal", len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
+           plan.method == "rfft", _alpha_key(plan.alpha), plan.kind, mode, single)
+    return _SYMBOLS_CACHE.get(key, build)
 
 
 def _single(k):

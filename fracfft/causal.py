@@ -1,4 +1,4 @@
-r"""Weights of the causal kinds (SPEC §5) and their spectra on a zero-padded grid.
+r"""Weights of the causal kinds (gl, gl2, caputo) and their spectra on a zero-padded grid.
 
 A causal kind is the lower-triangular Toeplitz operator :math:`y_n = \sum_{k\le n} c_k u_{n-k}`
 with
@@ -28,13 +28,14 @@ The alpha-derivatives of order 1 and 2 are exact: the recurrences differentiated
 scalar factors (:math:`h^{-\alpha}`, :math:`(3/2)^\alpha`, :math:`1/\Gamma(2-\alpha)`)
 by Leibniz's rule. The spectra of the weights on a padded length :math:`L \ge 2N - 1` turn
 the convolution into a symbol multiply on the padded grid (no wrap-around reaches the first
-:math:`N` samples); for scalar orders they are kept in small LRU caches.
+:math:`N` samples); :func:`fracfft._core.symbol` keeps them in the byte-bounded symbol cache
+(:func:`fracfft.set_symbol_cache`) with the periodic symbols.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import lru_cache  # padded_length only
 
 import numpy as np
 
@@ -53,7 +54,6 @@ def _gl2_terms(alpha: np.ndarray) -> int:
 
 _CAPUTO_SERIES_FROM = 4  # k >= this: the even series; below: the direct second difference
 _CAPUTO_TERMS = 20  # 16**-20 < 1e-24: the series is exact to float64 from k = 4 on
-_SPECTRUM_CACHE_MAX = 1 << 22  # spectra longer than this are not cached (memory)
 
 
 @lru_cache(maxsize=256)
@@ -165,31 +165,13 @@ def weight_jets(n: int, alpha, kind: str, dx: float, order: int) -> np.ndarray:
     return np.stack([_leibniz(scalar, series, m) for m in range(order + 1)])
 
 
-@lru_cache(maxsize=16)
-def _cached_jets(n, alpha, kind, dx, order):
-    out = weight_jets(n, alpha, kind, dx, order)[:, 0]
-    out.flags.writeable = False
-    return out
-
-
-@lru_cache(maxsize=32)
-def _cached_spectrum(n, length, alpha, kind, dx, half, order):
-    w = _cached_jets(n, alpha, kind, dx, 2 if order else 0)[order]
-    spec = np.fft.rfft(w, length) if half else np.fft.fft(w, length)
-    spec.flags.writeable = False
-    return spec
-
-
 def _axis_spectra(ndim, ax, n, length, dx, half, alpha, kind, orders):
     """Spectra of the weights' ``orders`` derivatives on one axis, broadcastable on the grid."""
     m = length // 2 + 1 if half else length
     if isinstance(alpha, float):
-        if length <= _SPECTRUM_CACHE_MAX:
-            specs = [_cached_spectrum(n, length, alpha, kind, dx, half, o) for o in orders]
-        else:
-            w = weight_jets(n, alpha, kind, dx, max(orders))[:, 0]
-            specs = [np.fft.rfft(w[o], length) if half else np.fft.fft(w[o], length)
-                     for o in orders]
+        w = weight_jets(n, alpha, kind, dx, max(orders))[:, 0]
+        specs = [np.fft.rfft(w[o], length) if half else np.fft.fft(w[o], length)
+                 for o in orders]
         shape = [1] * ndim
         shape[ax] = m
         return [s.reshape(shape) for s in specs]

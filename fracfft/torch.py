@@ -640,7 +640,7 @@ def fractional_derivative(x, alpha, dim=-1, *, kind="weyl", method="auto", dx=1.
         operators and riesz is isotropic (Euclidean :math:`|\xi|`).
     kind : {"weyl", "riesz", "gl", "gl2", "caputo"}, optional
         Symbol family; the causal kinds are the full-history convolutions of
-        :func:`fracfft.weights`, computed on a zero-padded grid.
+        :func:`fracfft.weights` (see :doc:`/causal`), computed on a zero-padded grid.
     method : {"auto", "fft", "rfft"}, optional
         ``"auto"``: rfft for real input, fft for complex input.
     dx : float or tuple of float, optional

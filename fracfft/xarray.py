@@ -11,7 +11,7 @@ the dimension: the operators assume one period sampled uniformly.
 
 The result keeps the input's dims, coords and name (not its attrs: a derivative changes the
 units). A dask-backed DataArray gives a dask-backed result and nothing is computed until
-``.compute()`` (see the scaling guide for the chunk rules).
+``.compute()`` (the chunk rules are on the "Scaling out" page).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ def layouts(size):
     """(name, shape, PFFT keywords) of the decompositions to test on ``size`` ranks."""
     out = [("slab0", (18, 14, 10), dict(grid=(-1,))),
            ("slab1", (15, 12, 9), dict(grid=(1, -1))),
-           ("slab0-r2c-axis1", (16, 11, 10), dict(grid=(-1,), axes=(2, 0, 1)))]
+           ("slab0-r2c-axis1", (16, 11, 10), dict(grid=(-1,), axes=(2, 0, 1))),
+           ("slab0-collapse", (18, 14, 10), dict(grid=(-1,), collapse=True))]
     if size == 4:
         out.append(("pencil22", (18, 14, 10), dict(grid=(2, 2))))
         out.append(("pencil22-odd", (17, 13, 9), dict(grid=(2, 2))))

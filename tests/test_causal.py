@@ -516,3 +516,36 @@ def test_main_tour_has_a_causal_section():
         assert f"  {kind}" in text
     assert "inverse round trip" in text and "dense O(N^2) sum" in text
     assert "FAIL" not in text
+
+
+def test_weight_spectra_share_the_bounded_symbol_cache(rng):
+    x = rng.standard_normal((2, 777))
+    fracfft.derivative(x, 0.123, kind="gl2")
+    fracfft.derivative(x, 0.123, kind="gl2")  # second request: stored
+    before = fracfft.symbol_cache_info()
+    y = fracfft.derivative(x, 0.123, kind="gl2")
+    after = fracfft.symbol_cache_info()
+    assert after.hits == before.hits + 1 and after.nbytes == before.nbytes
+    np.testing.assert_array_equal(y, fracfft.derivative(x, 0.123, kind="gl2"))
+    # a learned order that changes at every call leaves nothing behind
+    for a in np.linspace(0.2, 0.3, 5):
+        fracfft.derivative(x, float(a), kind="gl")
+    assert fracfft.symbol_cache_info().nbytes == after.nbytes
+
+
+# fracdiff (a third-party package) imports numpy.core, deprecated in NumPy 2
+@pytest.mark.filterwarnings("ignore:numpy.core is deprecated:DeprecationWarning")
+def test_docs_page_code_blocks_run():
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "causal.rst").read_text()
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    assert len(blocks) >= 5
+    for block in blocks:
+        code = "\n".join(line[3:] for line in block.splitlines())
+        needs = [m for m in ("fracdiff", "torch") if f"import {m}" in code]
+        if any(importlib.util.find_spec(m) is None for m in needs):
+            continue
+        exec(compile(code, "docs/causal.rst", "exec"), {})

@@ -2,8 +2,9 @@
 
 * Every ``.. code-block:: python`` of ``docs/*.rst`` runs, page by page in a fresh interpreter
   (the blocks of a page share one namespace, in order, as a reader would type them), with
-  warnings as errors. Blocks marked ``:class: needs-gpu`` run only where a GPU is usable;
-  ``:class: no-test`` marks an excerpt of a file that is run elsewhere.
+  warnings as errors. Blocks marked ``:class: needs-gpu`` run only where a GPU is usable,
+  ``:class: needs-<module>`` only where that module is installed; ``:class: no-test`` marks
+  an excerpt of a file that is run elsewhere.
 * Every public callable of ``fracfft``, ``fracfft.fft``, ``fracfft.fft.manual`` and
   ``fracfft.torch`` has an Examples section, and its examples pass as doctests.
 * The HTML build (``sphinx-build -W``) succeeds and loads no script or stylesheet from outside
@@ -61,13 +62,22 @@ def test_block_extraction_finds_the_known_blocks():
     assert any('kind="caputo"' in code and not code.startswith(" ") for _, code in nested)
 
 
+def _runnable(opts):
+    """False for a block marked ``:class: needs-gpu`` (without a GPU) or ``needs-<module>``
+    (without that module, e.g. a third-party package a migration guide compares with)."""
+    for need in re.findall(r"needs-([\w]+)", opts):
+        if need == "gpu" and not _gpu_usable():
+            return False
+        if need != "gpu" and importlib.util.find_spec(need) is None:
+            return False
+    return True
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_docs_code_blocks_run(page, tmp_path):
     # ``:class: no-test`` marks an excerpt of a file that runs elsewhere (e.g. an example).
     blocks = [(opts, code) for opts, code in python_blocks(page) if "no-test" not in opts]
-    run = [code for opts, code in blocks if "needs-gpu" not in opts]
-    if len(run) < len(blocks) and _gpu_usable():
-        run = [code for _, code in blocks]
+    run = [code for opts, code in blocks if _runnable(opts)]
     if not run:
         pytest.skip(f"{page.name}: every python block needs a GPU")
     if "torch" in "".join(run):
@@ -75,11 +85,10 @@ def test_docs_code_blocks_run(page, tmp_path):
     script = tmp_path / f"docs_page_{page.stem}.py"  # not numpy.py: that would shadow numpy
     script.write_text("\n\n".join(run))
     env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
-    # torch's forward-mode AD scripts its jvp decompositions on first use, which warns in torch
-    # 2.13 before fracfft runs (as in tests/test_torch_func.py); every other warning is an error.
-    torch_jit = "ignore:`torch.jit.script` is deprecated:DeprecationWarning"
-    proc = subprocess.run([sys.executable, "-W", "error", "-W", torch_jit, str(script)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    # torch's forward mode scripts its decompositions on first use, which torch itself warns of
+    quiet = "ignore:`torch.jit.script` is deprecated:DeprecationWarning"
+    proc = subprocess.run([sys.executable, "-W", "error", "-W", quiet, str(script)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"{page.name}:\n{proc.stdout}\n{proc.stderr}"
 
 

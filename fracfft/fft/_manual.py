@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 
 import numpy as np
 
@@ -64,6 +65,23 @@ def _prepared(op, n, char, norm):
             np.empty((0, 0), rdtype))
 
 
+#: Largest scratch pair (elements per buffer) kept between calls, per thread and precision:
+#: 4 MiB a buffer in complex128. Longer transforms allocate theirs on every call.
+SCRATCH_CAP = 1 << 18
+_TLS = threading.local()
+
+
+def _scratch(dtype, size):
+    """Two reusable scratch rows of at least ``size`` elements for the calling thread."""
+    key = dtype.char
+    buf = getattr(_TLS, key, None)
+    if buf is None or buf.shape[1] < size:
+        buf = np.empty((2, size), dtype)
+        if size <= SCRATCH_CAP:
+            setattr(_TLS, key, buf)
+    return buf
+
+
 def _run(op, x, out, n, norm, workers):
     """Run kernel ``op`` on the (rows, m) array ``x`` into ``out``; ``n`` the real length."""
     kernels, _, launch = _K
@@ -75,7 +93,11 @@ def _run(op, x, out, n, norm, workers):
         args = (op, x, er, ec, out)
     else:
         args = (op, x, er, out, er)
-    launch(func, args + plan, out.shape[0], workers, out.size)
+    rows = out.shape[0]
+    # One chunk on the calling thread reuses its scratch; threads of a split batch allocate
+    # theirs once per chunk.
+    work = _scratch(ec.dtype, plan[2].size) if workers == 1 or rows == 1 else ec
+    launch(func, args + plan + (work,), rows, workers, out.size)
 
 
 def _on_device(op, a, *args):

@@ -12,7 +12,8 @@ batch over plain Python threads. No kernel uses Numba's ``parallel=True``, so fr
 starts Numba's threading layer: GNU OpenMP (Numba's default ``omp`` layer) cannot be forked
 once started, and the ``workqueue`` layer aborts when two threads launch kernels at once.
 With plain threads, ``fork``/``spawn``/``forkserver`` children and any number of calling
-threads work, and a kernel compiles about twice as fast as its ``parallel=True`` version.
+threads work, and a kernel compiles faster than its ``parallel=True`` version (which adds
+Numba's parfor passes).
 
 ``cache=True`` is used where Numba can cache; where it cannot (no writable cache location:
 Numba 0.68 raises ``RuntimeError("cannot cache function ...: no locator available")`` when the
@@ -163,7 +164,11 @@ def kernel(make=None, *, sigs=None, lazy=True, dtype_arg=0):
     def decorate(func):
         if make is not None and lazy:
             return PerPrecisionKernel(func, sigs, dtype_arg)
-        return _compile(func, sigs)
+        # Eager (c2c_1d, on first access): announced like the lazy kernels.
+        what = " and ".join(_NAMES) if make is not None else "its signatures"
+        listener = _Announce(what)
+        with event.install_listener("numba:compile", listener):
+            return _compile(func, sigs, listener)
 
     return decorate
 

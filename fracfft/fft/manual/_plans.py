@@ -176,7 +176,7 @@ def c2c_plan(n, dtype):
     e = np.empty(0, np.complex128)
     stw = stage_twiddles(tw, radices)
     rows(C2C_FORWARD, b, np.empty((0, 0)), filt, np.empty((0, 0)), 1.0 / size, radices, tw,
-         e, e, stw, e, 0, 1)
+         e, e, stw, e, np.empty((0, 0), np.complex128), 0, 1)
     return (radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype),
             stw.astype(dtype))
 

@@ -18,22 +18,22 @@ from ._kernels import _stockham
 def _fft_core(b0, b1, n, radices, tw, chirp, filt, stw):
     """Forward DFT of b0[:n] (b0, b1 of length tw.size); True when the result is in b1."""
     if chirp.size == 0:
-        return _stockham(b0, b1, tw, stw, radices)
+        return _stockham(b0, b0, b1, b0, False, tw, stw, radices)
     size = tw.size
     for j in range(n):
         b0[j] = b0[j] * chirp[j]
     for j in range(n, size):
         b0[j] = 0
-    in_b1 = _stockham(b0, b1, tw, stw, radices)
+    in_b1 = _stockham(b0, b0, b1, b0, False, tw, stw, radices)
     src = b1 if in_b1 else b0
     # Pointwise product with the filter spectrum (1/M folded in), then the inverse FFT as
     # conj(FFT(conj(.))).
     for i in range(size):
         src[i] = (src[i] * filt[i]).conjugate()
     if in_b1:
-        in_b1 = not _stockham(b1, b0, tw, stw, radices)
+        in_b1 = not _stockham(b1, b1, b0, b1, False, tw, stw, radices)
     else:
-        in_b1 = _stockham(b0, b1, tw, stw, radices)
+        in_b1 = _stockham(b0, b0, b1, b0, False, tw, stw, radices)
     res = b1 if in_b1 else b0
     for k in range(n):
         res[k] = chirp[k] * res[k].conjugate()

@@ -353,6 +353,9 @@ def _reduce_product(a, b_conj, shape):
 
 def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
     """``Re sum(dK X conj(G)) / N`` summed to alpha's shape; half spectra count pairs twice."""
+    if (isinstance(plan.alpha, float) and spectrum_x.size <= _SMALL_REDUCTION
+            and spectrum_x.dtype == np.complex128):
+        return _alpha_reduction_small(plan, spectrum_x, big_g, dk)
     np.conjugate(big_g, out=big_g)
     reduced = _reduce_product(spectrum_x, big_g, dk.shape)
     np.conjugate(big_g, out=big_g)
@@ -367,6 +370,28 @@ def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
         term[tuple(index)] *= 2.0
     total = term.sum(axis=plan.axes, keepdims=True) / float(math.prod(plan.ns))
     return float(total.sum()) if isinstance(plan.alpha, float) else total
+
+
+# Below this many spectrum bins (double precision, scalar order) the alpha reduction takes one
+# full-size product and a dot product: fewer NumPy calls than the einsum route, whose point
+# (no N-sized temporary) matters only for large arrays.
+_SMALL_REDUCTION = 1 << 12
+
+
+def _alpha_reduction_small(plan: Plan, spectrum_x, big_g, dk):
+    """:func:`_alpha_reduction` for a scalar order on a small double-precision spectrum."""
+    prod = spectrum_x * dk  # dk broadcasts against the spectrum
+    total = np.vdot(big_g, prod).real  # sum(conj(G) * dK X) over every bin
+    if plan.method == "rfft":
+        # Every bin of the half spectrum but 0 (and n/2 for even n) stands for two: count all
+        # twice, then take the unpaired ones once back.
+        total *= 2.0
+        n, ax = plan.ns[-1], plan.axes[-1]
+        index = [slice(None)] * prod.ndim
+        for i in ((0, n // 2) if n % 2 == 0 and n > 1 else (0,)):
+            index[ax] = i
+            total -= np.vdot(big_g[tuple(index)], prod[tuple(index)]).real
+    return float(total) / float(math.prod(plan.ns))
 
 
 def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):

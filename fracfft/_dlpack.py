@@ -48,6 +48,9 @@ def to_array(t: torch.Tensor):
     """
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"expected a torch.Tensor; got {type(t).__name__}")
+    if (t.is_cpu and t.layout is torch.strided and t.dtype is not torch.bfloat16
+            and not t.is_conj() and not t.is_neg()):
+        return t.detach().numpy()  # the common case in a few attribute reads (issue 14)
     if t.layout is not torch.strided:
         raise TypeError(f"only dense (strided) tensors are supported; got layout {t.layout}")
     if t.dtype is torch.bfloat16:

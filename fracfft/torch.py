@@ -24,6 +24,7 @@ Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Func
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
@@ -131,6 +132,14 @@ def _mode_name(order, conj):
 _KEPT = threading.local()
 
 
+_NO_GUARD = contextlib.nullcontext()
+
+
+def _stream_guard(t):
+    """:func:`fracfft._dlpack.cuda_stream_guard`, skipped for CPU tensors (its no-op case)."""
+    return _NO_GUARD if t.is_cpu else _dlpack.cuda_stream_guard(t)
+
+
 def _take_kept(output):
     """Return what the forward that produced ``output`` kept for the backward, or None."""
     slot = getattr(_KEPT, "slot", None)
@@ -152,7 +161,7 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
     xc, out_dtype = _compute_tensor(x)
     if xc.device.type == "cuda":
         xc = xc.contiguous()
-    with _dlpack.cuda_stream_guard(xc):
+    with _stream_guard(xc):
         arr = _dlpack.to_array(xc)
         arr, plan = _core.make_plan(arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
                                     method=method, backend=backend,
@@ -230,7 +239,7 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
     gc, _ = _compute_tensor(g)
     if gc.device.type == "cuda":
         gc = gc.contiguous()
-    with _dlpack.cuda_stream_guard(gc):
+    with _stream_guard(gc):
         g_arr = _dlpack.to_array(gc)
         g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
                                       method=method, backend=backend,

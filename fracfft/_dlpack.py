@@ -73,6 +73,9 @@ def from_array(a, device: torch.device | None = None) -> torch.Tensor:
     memory is safe. Host layouts torch cannot take (negative strides, non-native byte order,
     read-only buffers) are copied once.
     """
+    if type(a) is np.ndarray and a.flags.c_contiguous and a.flags.writeable and a.dtype.isnative:
+        out = torch.from_numpy(a)  # the engine's usual result: no checks beyond these (issue 14)
+        return out if device is None or device.type == "cpu" else out.to(device)
     if isinstance(a, np.ndarray):
         if (not a.flags.writeable or not a.dtype.isnative
                 or any(s < 0 for s in a.strides)):

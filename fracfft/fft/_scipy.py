@@ -44,6 +44,10 @@ class ScipyLikeAdapter:
                 self._direct_for = {op: getattr(fft, op) for op in ("fft", "ifft", "rfft", "irfft")}
             self._fft = fft
 
+    def loaded(self) -> bool:
+        """Return True once :meth:`load` has imported the library."""
+        return self._fft is not None
+
     def _call(self, one_d, n_d, a, s, axes, norm, workers):
         # The 1-D entry points skip the n-D argument handling: it dominates small transforms.
         if len(axes) == 1:

@@ -424,12 +424,12 @@ def _alpha_reduction_small(plan: Plan, spectrum_x, big_g, dk):
     if plan.method == "rfft":
         # Every bin of the half spectrum but 0 (and n/2 for even n) stands for two: count all
         # twice, then take the unpaired ones once back.
-        total *= 2.0
         n, ax = plan.ns[-1], plan.axes[-1]
         index = [slice(None)] * prod.ndim
-        for i in ((0, n // 2) if n % 2 == 0 and n > 1 else (0,)):
-            index[ax] = i
-            total -= np.vdot(big_g[tuple(index)], prod[tuple(index)]).real
+        # bins 0 and n/2 (even n; the half spectrum has n/2 + 1), or bin 0 alone (odd n)
+        index[ax] = slice(0, None, n // 2) if n % 2 == 0 else slice(0, 1)
+        index = tuple(index)
+        total = 2.0 * total - np.vdot(big_g[index], prod[index]).real
     return float(total) / float(math.prod(plan.ns))
 
 

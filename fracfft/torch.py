@@ -241,9 +241,15 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
         gc = gc.contiguous()
     with _stream_guard(gc):
         g_arr = _dlpack.to_array(gc)
-        g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
-                                      method=method, backend=backend,
-                                      workers=_default_workers(workers))
+        kp = kept[0] if kept is not None and need_alpha else None
+        if (kp is not None and type(g_arr) is np.ndarray and g_arr.shape == kp.shape
+                and g_arr.dtype == kp.dtype and kp.workers == _default_workers(workers)
+                and _alpha_value(alpha) == kp.alpha):
+            plan = kp  # the forward's plan: the same arguments (ctx.args), grid, dtype, order
+        else:
+            g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
+                                          method=method, backend=backend,
+                                          workers=_default_workers(workers))
         if gc.numel() == 0:
             gx = torch.zeros(gc.shape, dtype=gc.dtype, device=gc.device) if need_x else None
             galpha = 0.0 if isinstance(plan.alpha, float) else np.zeros(np.shape(plan.alpha))

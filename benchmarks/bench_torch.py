@@ -22,6 +22,7 @@ Usage::
 
     python benchmarks/bench_torch.py            # full run
     python benchmarks/bench_torch.py --quick    # fewer repeats, smaller memory case
+    python benchmarks/bench_torch.py --small    # only N = 32: timing rows and floor table
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ def memory_ratio(which, rows, n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run")
+    parser.add_argument("--small", action="store_true",
+                        help="only N = 32 (the per-call overhead rows and the floor table)")
     parser.add_argument("--memory-child", nargs=3, metavar=("WHICH", "ROWS", "N"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -172,7 +175,9 @@ def main():
 
     big_reps = 3 if args.quick else 7
     cases = [((64, 65536), big_reps, 0.5), ((4096,), 50 if args.quick else 200, 0.5),
-             ((1 << 20,), big_reps, 0.5), ((32,), 200 if args.quick else 2000, 1.0)]
+             ((1 << 20,), big_reps, 0.5), ((32,), 200 if args.quick else 2000, 0.5)]
+    if args.small:
+        cases = cases[-1:]
     missed = []
     print(f"torch {torch.__version__}; median forward+backward (x and alpha grads), float64")
     print("(fracfft: alpha fixed across repeats, as in the native loop; 'alpha varies' (timed in")
@@ -186,10 +191,12 @@ def main():
             t_ours, t_nat = time_fb([(ours, False), (native, False)], shape, threads, reps)
             t_var, t_nat2 = time_fb([(ours, True), (native, False)], shape, threads, reps)
             ratio, ratio_var = t_ours / t_nat, t_var / t_nat2
-            flag = "" if max(ratio, ratio_var) <= target else "  MISSED"
+            # issue 14: at N = 32 a changing alpha (a symbol per step) may take up to 0.75x
+            target_var = 0.75 if shape == (32,) else target
+            flag = "" if ratio <= target and ratio_var <= target_var else "  MISSED"
             if flag:
                 missed.append(f"time {shape} {threads} thr: {ratio:.2f}x / {ratio_var:.2f}x "
-                              f"> {target}x")
+                              f"> {target}x / {target_var}x")
             print(f"{str(shape):>14} {threads:>3} {t_ours * 1e3:9.3f}ms {t_nat * 1e3:9.3f}ms "
                   f"{ratio:6.2f} {target:6.2f} {t_var * 1e3:10.3f}ms {ratio_var:6.2f}{flag}")
 
@@ -200,6 +207,9 @@ def main():
     for name, t in med.items():
         ref = nat["x only"] if name.endswith("x only") else nat["x+alpha"]
         print(f"{name:>30} {t * 1e6:9.1f}us  {t / ref:5.2f}x native")
+    if args.small:
+        print("\ntargets missed: " + ("; ".join(missed) if missed else "none"))
+        return
 
     rows, n = (64, 1 << 20) if not args.quick else (16, 1 << 20)
     print(f"\npeak RSS rise of forward+backward (y.sum()) for ({rows}, {n}) float64, "

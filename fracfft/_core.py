@@ -82,6 +82,23 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
     plan : Plan
         Everything the transforms and the symbol need.
     """
+    key = None
+    if type(x) is np.ndarray and x.dtype in _COMPLEX:
+        # A host array already in its compute dtype: the rest of the plan depends only on
+        # hashable arguments, so a repeated call reuses it and validates just the order.
+        key = (x.shape, x.dtype, axis, kind, dx, method, backend, workers)
+        try:
+            base = _PLANS.get(key)
+        except TypeError:  # an unhashable axis or dx (list, array): validate in full
+            key = base = None
+        if base is not None:
+            alpha = _validate.normalize_alpha(alpha, base["shape"], base["axes"], alpha_name)
+            alpha = alpha * alpha_scale
+            _causal.check_alpha(base["kind"], alpha, alpha_name)
+            plan = object.__new__(Plan)  # a frozen dataclass: fill its fields directly
+            plan.__dict__.update(base)
+            plan.__dict__["alpha"] = alpha
+            return x, plan
     x = _validate.as_float_array(x)
     shape = tuple(x.shape)
     axes = _validate.normalize_axes(axis, len(shape))
@@ -100,7 +117,23 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
         ns = tuple(_causal.padded_length(n) for n in ns)
     plan = Plan(shape, axes, ns, dxs, alpha, kind, method, dtype,
                 _validate.normalize_workers(workers), backend, _validate.is_device_array(x))
+    if key is not None:
+        if len(_PLANS) >= _PLANS_MAX:
+            try:  # the oldest entry; another thread may have removed it already
+                del _PLANS[next(iter(_PLANS))]
+            except (KeyError, StopIteration, RuntimeError):
+                pass
+        base = dict(plan.__dict__)
+        base["alpha"] = None  # the order is per call; keep no reference to an alpha array
+        _PLANS[key] = base
     return x, plan
+
+
+# Validated plans of recent host calls (issue 14: validation was a third of a call at n = 32),
+# keyed by the call's arguments except the order, which is checked on every call. At most
+# _PLANS_MAX entries (each a few hundred bytes, holding no array data), oldest dropped first.
+_PLANS: dict = {}
+_PLANS_MAX = 64
 
 
 def forward(plan: Plan, x):
@@ -310,6 +343,45 @@ def run(plan: Plan, x, mode: str = "forward"):
     return out
 
 
+# The autograd bridge keeps the input's spectrum (and the symbol pair) from the forward for
+# the backward when the spectrum has at most this many bins: a transform and, for a changing
+# order, a symbol evaluation fewer per step, for at most 16 KiB per array held.
+KEEP_BINS = 1 << 10
+
+
+def run_kept(plan: Plan, x):
+    """:func:`run` (mode "forward") that also returns what :func:`vjp` can reuse, or None.
+
+    Returns ``(y, kept)``; ``kept`` is ``(plan, X, (K, dK) or None)`` with ``X`` the read-only
+    spectrum of the (projected) input, for a host array with a scalar order and at most
+    :data:`KEEP_BINS` bins, else None (then ``y`` is just ``run(plan, x)``).
+    """
+    if plan.device or not isinstance(plan.alpha, float) or _row_blocks(
+            plan, x.dtype.itemsize) is not None or math.prod(plan.shape) > KEEP_BINS:
+        return run(plan, x), None
+    pair = None
+    if plan.kind == "weyl":
+        pair = symbol(plan, "both")  # K is the same array "forward" gives; dK comes with it
+        k = pair[0]
+    else:
+        k = symbol(plan, "forward")
+    spec = forward(plan, project(plan, x))
+    if spec.size > KEEP_BINS:
+        return inverse(plan, multiply(plan, spec, k)), None
+    kept_spec = spec.copy()
+    kept_spec.flags.writeable = False
+    return inverse(plan, multiply(plan, spec, k)), (plan, kept_spec, pair)
+
+
+def kept_matches(kept, plan: Plan) -> bool:
+    """Return True when ``kept`` (:func:`run_kept`) is for the same grid, dtype and order."""
+    kp = kept[0]
+    return (kp.shape == plan.shape and kp.dtype == plan.dtype and kp.axes == plan.axes
+            and kp.ns == plan.ns and kp.dxs == plan.dxs and kp.kind == plan.kind
+            and kp.method == plan.method and isinstance(plan.alpha, float)
+            and kp.alpha == plan.alpha)
+
+
 def _reduce_product(a, b_conj, shape):
     """``sum(a * b_conj)`` over the dims where ``shape`` has size 1, without an N-sized temp."""
     letters = string.ascii_letters[: a.ndim]
@@ -320,6 +392,9 @@ def _reduce_product(a, b_conj, shape):
 
 def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
     """``Re sum(dK X conj(G)) / N`` summed to alpha's shape; half spectra count pairs twice."""
+    if (isinstance(plan.alpha, float) and spectrum_x.size <= _SMALL_REDUCTION
+            and spectrum_x.dtype == np.complex128):
+        return _alpha_reduction_small(plan, spectrum_x, big_g, dk)
     np.conjugate(big_g, out=big_g)
     reduced = _reduce_product(spectrum_x, big_g, dk.shape)
     np.conjugate(big_g, out=big_g)
@@ -336,7 +411,29 @@ def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
     return float(total.sum()) if isinstance(plan.alpha, float) else total
 
 
-def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
+# Below this many spectrum bins (double precision, scalar order) the alpha reduction takes one
+# full-size product and a dot product: fewer NumPy calls than the einsum route, whose point
+# (no N-sized temporary) matters only for large arrays.
+_SMALL_REDUCTION = 1 << 12
+
+
+def _alpha_reduction_small(plan: Plan, spectrum_x, big_g, dk):
+    """:func:`_alpha_reduction` for a scalar order on a small double-precision spectrum."""
+    prod = spectrum_x * dk  # dk broadcasts against the spectrum
+    total = np.vdot(big_g, prod).real  # sum(conj(G) * dK X) over every bin
+    if plan.method == "rfft":
+        # Every bin of the half spectrum but 0 (and n/2 for even n) stands for two: count all
+        # twice, then take the unpaired ones once back.
+        n, ax = plan.ns[-1], plan.axes[-1]
+        index = [slice(None)] * prod.ndim
+        # bins 0 and n/2 (even n; the half spectrum has n/2 + 1), or bin 0 alone (odd n)
+        index[ax] = slice(0, None, n // 2) if n % 2 == 0 else slice(0, 1)
+        index = tuple(index)
+        total = 2.0 * total - np.vdot(big_g[index], prod[index]).real
+    return float(total) / float(math.prod(plan.ns))
+
+
+def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     r"""Return the gradients of a real loss :math:`L` through :math:`y = D^\alpha x`.
 
     ``g`` is :math:`\partial L/\partial\bar y` (torch's convention for the incoming gradient)
@@ -351,7 +448,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
     Both come from the one transform :math:`G`; :math:`X` is freed before the x-gradient is
     allocated, large arrays go block by block (:func:`_row_blocks`), and :math:`K`,
     :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host arrays
-    only.
+    only. ``kept`` (from :func:`run_kept`, checked with :func:`kept_matches`) supplies
+    :math:`X` and the symbols from the forward pass instead of recomputing them.
 
     Returns
     -------
@@ -360,15 +458,18 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
     dk = None
+    spectrum_x = None
+    if kept is not None and need_alpha:
+        spectrum_x = kept[1]
     if need_alpha:
-        k, dk = symbol(plan, "both")
+        k, dk = kept[2] if kept is not None and kept[2] is not None else symbol(plan, "both")
         adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
         del k
     else:
         adjoint = symbol(plan, "adjoint")
     blocks = _row_blocks(plan, g.dtype.itemsize)
     if blocks is None:
-        return _vjp_block(plan, g, x, adjoint, dk, need_x)
+        return _vjp_block(plan, g, x, adjoint, dk, need_x, spectrum_x)
     gx = np.empty(plan.shape, plan.dtype) if need_x else None
     parts = []
     for sl in blocks:
@@ -386,11 +487,13 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True):
     return gx, np.concatenate(parts, axis=0)
 
 
-def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
+def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None):
     """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
     big_g = forward(plan, g)
     galpha = None
     if dk is not None:
-        galpha = _alpha_reduction(plan, forward(plan, project(plan, x)), big_g, dk)
+        if spectrum_x is None:
+            spectrum_x = forward(plan, project(plan, x))
+        galpha = _alpha_reduction(plan, spectrum_x, big_g, dk)
     gx = project_adjoint(plan, inverse(plan, multiply(plan, big_g, adjoint))) if need_x else None
     return gx, galpha

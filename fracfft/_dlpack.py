@@ -48,6 +48,9 @@ def to_array(t: torch.Tensor):
     """
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"expected a torch.Tensor; got {type(t).__name__}")
+    if (t.is_cpu and t.layout is torch.strided and t.dtype is not torch.bfloat16
+            and not t.is_conj() and not t.is_neg()):
+        return t.detach().numpy()  # the common case in a few attribute reads (issue 14)
     if t.layout is not torch.strided:
         raise TypeError(f"only dense (strided) tensors are supported; got layout {t.layout}")
     if t.dtype is torch.bfloat16:
@@ -70,6 +73,9 @@ def from_array(a, device: torch.device | None = None) -> torch.Tensor:
     memory is safe. Host layouts torch cannot take (negative strides, non-native byte order,
     read-only buffers) are copied once.
     """
+    if type(a) is np.ndarray and a.flags.c_contiguous and a.flags.writeable and a.dtype.isnative:
+        out = torch.from_numpy(a)  # the engine's usual result: no checks beyond these (issue 14)
+        return out if device is None or device.type == "cpu" else out.to(device)
     if isinstance(a, np.ndarray):
         if (not a.flags.writeable or not a.dtype.isnative
                 or any(s < 0 for s in a.strides)):

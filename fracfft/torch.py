@@ -24,10 +24,13 @@ Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Func
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
 import operator
+import threading
+import weakref
 
 import numpy as np
 import torch
@@ -123,15 +126,42 @@ def _mode_name(order, conj):
             "work); if only x-derivatives are wanted, pass alpha without requires_grad") from None
 
 
-def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward"):
+# What the last forward of this thread kept for its backward (issue 14): (weak reference to
+# the output, kept) from fracfft._core.run_kept, picked up by setup_context when the output
+# matches. One slot per thread, of at most a few small arrays (_core.KEEP_BINS bins each).
+_KEPT = threading.local()
+
+
+_NO_GUARD = contextlib.nullcontext()
+
+
+def _stream_guard(t):
+    """:func:`fracfft._dlpack.cuda_stream_guard`, skipped for CPU tensors (its no-op case)."""
+    return _NO_GUARD if t.is_cpu else _dlpack.cuda_stream_guard(t)
+
+
+def _take_kept(output):
+    """Return what the forward that produced ``output`` kept for the backward, or None."""
+    slot = getattr(_KEPT, "slot", None)
+    if slot is None:
+        return None
+    _KEPT.slot = None
+    return slot[1] if slot[0]() is output else None
+
+
+def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward",
+                  keep=False):
     """``S x`` on a tensor, computed by the NumPy/Numba core; ``S`` is the operator of ``mode``.
 
     ``mode`` is one of :data:`fracfft.symbols.MODES`: ``"forward"`` gives ``D^alpha x``.
+    ``keep``: leave the input's spectrum of a small host call for the backward (:data:`_KEPT`).
     """
+    if keep:
+        _KEPT.slot = None
     xc, out_dtype = _compute_tensor(x)
     if xc.device.type == "cuda":
         xc = xc.contiguous()
-    with _dlpack.cuda_stream_guard(xc):
+    with _stream_guard(xc):
         arr = _dlpack.to_array(xc)
         arr, plan = _core.make_plan(arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
                                     method=method, backend=backend,
@@ -142,6 +172,11 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
               and plan.kind != "caputo"):
             # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
             out = xc.clone(memory_format=torch.contiguous_format)
+        elif keep and mode == "forward" and not plan.device:
+            y, kept = _core.run_kept(plan, arr)
+            out = _dlpack.from_array(y, xc.device)
+            if kept is not None and out.dtype == out_dtype:
+                _KEPT.slot = (weakref.ref(out), kept)
         else:
             out = _dlpack.from_array(_core.run(plan, arr, mode), xc.device)
     return out if out.dtype == out_dtype else out.to(out_dtype)
@@ -193,27 +228,37 @@ def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
     return gx, galpha
 
 
-def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha):
+def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha,
+                   kept=None):
     """Gradients ``(gx, galpha)`` of ``D^alpha x`` for the incoming gradient ``g``.
 
     ``gx`` has x's shape in the engine's compute dtype (None unless ``need_x``); ``galpha`` is a
     float for a scalar alpha, else a NumPy array / tensor with the normalised alpha's shape
-    (None unless ``need_alpha``).
+    (None unless ``need_alpha``). ``kept``: what the forward kept (:func:`_take_kept`).
     """
     gc, _ = _compute_tensor(g)
     if gc.device.type == "cuda":
         gc = gc.contiguous()
-    with _dlpack.cuda_stream_guard(gc):
+    with _stream_guard(gc):
         g_arr = _dlpack.to_array(gc)
-        g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
-                                      method=method, backend=backend,
-                                      workers=_default_workers(workers))
+        kp = kept[0] if kept is not None and need_alpha else None
+        if (kp is not None and type(g_arr) is np.ndarray and g_arr.shape == kp.shape
+                and g_arr.dtype == kp.dtype and kp.workers == _default_workers(workers)
+                and _alpha_value(alpha) == kp.alpha):
+            plan = kp  # the forward's plan: the same arguments (ctx.args), grid, dtype, order
+        else:
+            g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
+                                          method=method, backend=backend,
+                                          workers=_default_workers(workers))
         if gc.numel() == 0:
             gx = torch.zeros(gc.shape, dtype=gc.dtype, device=gc.device) if need_x else None
             galpha = 0.0 if isinstance(plan.alpha, float) else np.zeros(np.shape(plan.alpha))
             return gx, (galpha if need_alpha else None)
         x_arr = None
-        if need_alpha:
+        if kept is not None and not (need_alpha and not plan.device
+                                     and _core.kept_matches(kept, plan)):
+            kept = None
+        if need_alpha and kept is None:
             xc, _ = _compute_tensor(x)
             if xc.device.type == "cuda":
                 xc = xc.contiguous()
@@ -221,7 +266,8 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
         if plan.device:
             gx, galpha = _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, gc.device)
         else:
-            gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha)
+            gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha,
+                                   kept=kept)
         if gx is not None:
             gx = _dlpack.from_array(gx, gc.device)
     return gx, galpha
@@ -516,7 +562,8 @@ class SpectralFractionalDerivative(torch.autograd.Function):
                                                                           dtype=torch.float64)
             return torch.ops.fracfft.spectral_derivative(x, a, list(dims), method, kind,
                                                          list(dxs), workers or 0, backend)
-        return _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend)
+        keep = isinstance(alpha, torch.Tensor) and alpha.requires_grad
+        return _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend, keep=keep)
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -527,6 +574,7 @@ class SpectralFractionalDerivative(torch.autograd.Function):
         alpha_n, dims, method, kind, dxs, workers, backend = _normalize_args(
             x, alpha, dim, method, kind, dx, workers, backend)
         ctx.alpha_is_tensor = isinstance(alpha, torch.Tensor)
+        ctx.kept = _take_kept(output)
         # alpha's value travels as a float / tiny array unless it is a tensor (its graph).
         _setup(ctx, x, alpha if ctx.alpha_is_tensor else alpha_n, output, (0, False),
                (dims, method, kind, dxs, workers, backend))
@@ -552,7 +600,7 @@ class SpectralFractionalDerivative(torch.autograd.Function):
             # tensors the engine cannot read directly): compose it from differentiable operators.
             return _composed_backward(ctx, grad_output) + (None,) * 6
         gx, galpha = _backward_impl(grad_output, x, ctx.alpha, dims, method, kind, dxs,
-                                    workers, backend, need_x, need_alpha)
+                                    workers, backend, need_x, need_alpha, ctx.kept)
         if gx is not None and gx.dtype != ctx.x_dtype:
             gx = gx.to(ctx.x_dtype)
         ga = _alpha_grad_tensor(galpha, alpha) if need_alpha else None

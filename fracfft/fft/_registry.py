@@ -6,6 +6,8 @@ import importlib
 import threading
 import warnings
 
+import numpy as np
+
 from .._validate import is_device_array
 
 # name -> (module, attribute holding the adapter or None for the module itself, package, extra)
@@ -170,9 +172,23 @@ def execute(op: str, a, *args, backend=None):
     name = get_fft_backend() if backend is None else check_backend_name(backend)
     if name != "auto":
         return getattr(load_backend(name), op)(a, *args)
-    chain = DEVICE_CHAIN if is_device_array(a) else HOST_CHAIN
     failures = []
-    for i, candidate in enumerate(chain):
+    start = 0
+    if type(a) is np.ndarray:
+        # The host chain's first backend, once loaded, serves nearly every call: call it
+        # before the loop's bookkeeping; a failure is reported as the loop does, which goes on.
+        first = HOST_CHAIN[0]
+        adapter = _adapters.get(first)
+        if adapter is not None and adapter.loaded():
+            try:
+                return getattr(adapter, op)(a, *args)
+            except Exception as exc:  # noqa: BLE001 - any backend failure moves "auto" on
+                _warn_once(first, exc, HOST_CHAIN[1])
+                failures.append(f"{first}: {type(exc).__name__}: {exc}")
+                last = exc
+                start = 1
+    chain = DEVICE_CHAIN if is_device_array(a) else HOST_CHAIN
+    for i, candidate in enumerate(chain[start:], start):
         try:
             return getattr(load_backend(candidate), op)(a, *args)
         except Exception as exc:  # noqa: BLE001 - any backend failure moves "auto" on

@@ -129,3 +129,15 @@ def gl_derivative(torch, x, alpha, dx=1.0):
 def gl_bytes(n, itemsize=8):
     """Rough peak of one GL fwd+bwd: W, its flipped view's copy, grad W and its flip."""
     return 4 * n * n * itemsize
+
+
+def available_memory() -> int:
+    """Bytes the kernel says are available (MemAvailable), or 8 GiB where it cannot tell."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 8 << 30

@@ -50,17 +50,6 @@ def fmt(s):
     return f"{s * 1e3:9.2f} ms" if s < 1 else f"{s:9.2f} s "
 
 
-def available_memory():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 8 << 30
-
-
 def median(fn, budget=1.0, repeats=20):
     return ref.time_call(fn, budget_s=budget, max_repeats=repeats)[0]
 
@@ -84,7 +73,7 @@ def torch_baseline(n, budget):
         say(f"[2] torch rows skipped: {exc}")
         return
     need = ref.gl_bytes(n)
-    if need > 0.6 * available_memory():
+    if need > 0.6 * ref.available_memory():
         say(f"[2] torch GL-by-matrix at N={n} needs ~{need / 2**30:.1f} GiB: skipped")
         return
     torch.set_num_threads(1)

@@ -62,17 +62,6 @@ def say(msg=""):
     print(msg, flush=True)
 
 
-def available_memory() -> int:
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 8 << 30
-
-
 def available_backends():
     from fracfft.fft._registry import load_backend
 
@@ -298,7 +287,7 @@ def run_pde(args):
 
 def gl_skip_reason(n, gl_per_n2, start, args):
     need = ref.gl_bytes(n)
-    if need > 0.5 * available_memory():
+    if need > 0.5 * ref.available_memory():
         return f"skipped (memory: ~{need / 2**30:.1f} GiB)"
     if gl_per_n2 is not None:
         predicted = 2.5 * gl_per_n2 * n**2  # warm-up + one measured run + slack

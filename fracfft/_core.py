@@ -402,11 +402,7 @@ def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
     np.multiply(reduced, dk, out=reduced)
     term = reduced.real  # a view: the weights below scale it in place
     if plan.method == "rfft":
-        # Bins 1 .. m-2 (and m-1 for odd n) stand for themselves and their conjugate twins.
-        last = plan.ns[-1] // 2 if plan.ns[-1] % 2 == 0 else None
-        index = [slice(None)] * term.ndim
-        index[plan.axes[-1]] = slice(1, last)
-        term[tuple(index)] *= 2.0
+        term[_paired_bins(plan, term.ndim)] *= 2.0
     total = term.sum(axis=plan.axes, keepdims=True) / float(math.prod(plan.ns))
     return float(total.sum()) if isinstance(plan.alpha, float) else total
 
@@ -422,15 +418,21 @@ def _alpha_reduction_small(plan: Plan, spectrum_x, big_g, dk):
     prod = spectrum_x * dk  # dk broadcasts against the spectrum
     total = np.vdot(big_g, prod).real  # sum(conj(G) * dK X) over every bin
     if plan.method == "rfft":
-        # Every bin of the half spectrum but 0 (and n/2 for even n) stands for two: count all
-        # twice, then take the unpaired ones once back.
-        n, ax = plan.ns[-1], plan.axes[-1]
-        index = [slice(None)] * prod.ndim
-        # bins 0 and n/2 (even n; the half spectrum has n/2 + 1), or bin 0 alone (odd n)
-        index[ax] = slice(0, None, n // 2) if n % 2 == 0 else slice(0, 1)
-        index = tuple(index)
-        total = 2.0 * total - np.vdot(big_g[index], prod[index]).real
+        index = _paired_bins(plan, prod.ndim)  # these count twice: once more
+        total += np.vdot(big_g[index], prod[index]).real
     return float(total) / float(math.prod(plan.ns))
+
+
+def _paired_bins(plan: Plan, ndim: int):
+    """Index of the half-spectrum bins that stand for themselves and their conjugate twins.
+
+    Bins ``1 .. m-2`` of the ``m = n//2 + 1`` bins of an even ``n`` (``1 .. m-1`` for odd
+    ``n``) along the last transformed axis; in a sum over the full spectrum they count twice.
+    """
+    last = plan.ns[-1] // 2 if plan.ns[-1] % 2 == 0 else None
+    index = [slice(None)] * ndim
+    index[plan.axes[-1]] = slice(1, last)
+    return tuple(index)
 
 
 def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):

@@ -162,6 +162,26 @@ def normalize_kind(kind) -> str:
     return kind
 
 
+def normalize_periodic_kind(kind) -> str:
+    """Return a periodic kind ("weyl", "riesz"); a causal kind is a ValueError naming weights."""
+    kind = normalize_kind(kind)
+    if kind not in PERIODIC_KINDS:
+        raise ValueError(f"symbol is defined for the periodic kinds 'weyl' and 'riesz'; "
+                         f"{kind!r} is causal (a convolution): use fracfft.weights")
+    return kind
+
+
+def normalize_length(n, name: str = "n") -> int:
+    """Return a grid length as an int >= 1; a non-integer (4.5) is a TypeError, not truncated."""
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"{name} must be an int; got {n!r}") from None
+    if n < 1:
+        raise ValueError(f"{name} must be a positive integer; got {n}")
+    return n
+
+
 def normalize_method(method, is_complex: bool) -> str:
     """Resolve ``method`` to "fft" or "rfft" for input that is or is not complex."""
     if method not in METHODS:

@@ -281,6 +281,8 @@ def weights(n, alpha, *, kind="gl", dx=1.0):
     ValueError
         ``n < 1``; a periodic or unknown ``kind``; non-finite ``alpha``; caputo ``alpha``
         outside ``[0, 1]``; ``dx`` not positive and finite.
+    TypeError
+        A non-integer ``n``.
 
     Examples
     --------
@@ -290,9 +292,7 @@ def weights(n, alpha, *, kind="gl", dx=1.0):
     >>> fracfft.weights(3, 1.0, kind="gl2")
     array([ 1.5, -2. ,  0.5])
     """
-    n = int(n)
-    if n < 1:
-        raise ValueError(f"n must be a positive integer; got {n}")
+    n = _validate.normalize_length(n)
     kind = _validate.normalize_kind(kind)
     if kind not in _validate.CAUSAL_KINDS:
         raise ValueError(f"weights are defined for the causal kinds "

@@ -64,12 +64,7 @@ def wavenumbers(n: int, dx: float = 1.0, real: bool = False) -> np.ndarray:
     >>> fracfft.wavenumbers(4, dx=np.pi / 2, real=True)
     array([0., 1., 2.])
     """
-    try:
-        n = operator.index(n)
-    except TypeError:
-        raise TypeError(f"n must be an int; got {n!r}") from None
-    if n < 1:
-        raise ValueError(f"n must be a positive integer; got {n}")
+    n = _validate.normalize_length(n)
     (dx,) = _validate.normalize_dx(dx, 1)
     freq = np.fft.rfftfreq(n, dx) if real else np.fft.fftfreq(n, dx)
     return 2.0 * np.pi * freq
@@ -464,8 +459,11 @@ def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
     Raises
     ------
     ValueError
-        A length below 1, non-finite ``alpha``, ``dx`` not positive, unknown ``kind``,
-        repeated axes, or a per-channel ``alpha`` with size > 1 along ``axes``.
+        A length below 1, non-finite ``alpha``, ``dx`` not positive, an unknown or causal
+        ``kind`` (use :func:`fracfft.weights`), repeated axes, or a per-channel ``alpha``
+        with size > 1 along ``axes``.
+    TypeError
+        A length that is not an integer.
     numpy.exceptions.AxisError
         An axis out of range.
 
@@ -502,7 +500,7 @@ def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
     axes = _validate.normalize_axes(tuple(range(len(shape))) if axes is None else axes,
                                     len(shape), "axes")
     dxs = _validate.normalize_dx(dx, len(axes))
-    kind = _validate.normalize_kind(kind)
+    kind = _validate.normalize_periodic_kind(kind)
     a = _validate.normalize_alpha(alpha, shape, axes)
     k = grid_symbol(len(shape), axes, tuple(shape[ax] for ax in axes), dxs, bool(real), a, kind,
                     "forward")
@@ -510,16 +508,8 @@ def symbol(n, alpha, *, axes=None, dx=1.0, kind="weyl", real=False):
 
 
 def _symbol_1d(n, alpha, dx, kind, real):
-    try:
-        n = operator.index(n)
-    except TypeError:
-        raise TypeError(f"n must be an int or a tuple of ints; got {n!r}") from None
-    if n < 1:
-        raise ValueError(f"n must be a positive integer; got {n}")
-    kind = _validate.normalize_kind(kind)
-    if kind not in _validate.PERIODIC_KINDS:
-        raise ValueError(f"symbol is defined for the periodic kinds 'weyl' and 'riesz'; "
-                         f"{kind!r} is causal (a convolution): use fracfft.weights")
+    n = _validate.normalize_length(n)
+    kind = _validate.normalize_periodic_kind(kind)
     (dx,) = _validate.normalize_dx(dx, 1)
     a = np.asarray(alpha, dtype=np.float64) if np.ndim(alpha) else alpha
     if np.ndim(a):

@@ -462,12 +462,16 @@ def test_symbol_rejects_causal_kinds_and_weights_rejects_periodic():
     for kind in KINDS:
         with pytest.raises(ValueError, match="periodic"):
             fracfft.symbol(8, 0.5, kind=kind)
+        with pytest.raises(ValueError, match="periodic"):  # the shape form too
+            fracfft.symbol((4, 8), 0.5, axes=1, kind=kind)
     with pytest.raises(ValueError, match="causal"):
         fracfft.weights(8, 0.5, kind="weyl")
     with pytest.raises(ValueError, match="kind"):
         fracfft.weights(8, 0.5, kind="grunwald")
     with pytest.raises(ValueError, match="n must"):
         fracfft.weights(0, 0.5)
+    with pytest.raises(TypeError, match="n must be an int"):  # not truncated to 4
+        fracfft.weights(4.5, 0.5)
     with pytest.raises(ValueError, match="dx"):
         fracfft.weights(4, 0.5, dx=0.0)
 

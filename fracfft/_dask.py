@@ -44,17 +44,7 @@ def _alpha_full(alpha, shape, axes, name):
         a = np.asarray(alpha)
         if a.ndim == 0:
             return alpha  # the NumPy function checks scalars itself
-    if a.ndim > len(shape):
-        raise ValueError(f"{name} with shape {a.shape} has more dimensions than the input {shape}")
-    a = a.reshape((1,) * (len(shape) - a.ndim) + tuple(a.shape))
-    for ax, (sa, sx) in enumerate(zip(a.shape, shape)):
-        if sa != 1 and sa != sx:
-            raise ValueError(f"{name} with shape {a.shape} does not broadcast against {shape}")
-        if sa != 1 and ax in axes:
-            raise ValueError(
-                f"{name} must have size 1 along the transformed axis {ax}; got shape {a.shape}"
-            )
-    return a
+    return a.reshape(_validate.alpha_shape(a.shape, shape, axes, name))
 
 
 def _proxy(x, a, axes):

@@ -140,19 +140,29 @@ def normalize_alpha(alpha, shape: tuple[int, ...], axes: tuple[int, ...], name: 
         raise ValueError(f"{name} must be finite; got non-finite values")
     if arr.ndim == 0:
         return float(arr)
-    if arr.ndim > len(shape):
+    return arr.reshape(alpha_shape(arr.shape, shape, axes, name))
+
+
+def alpha_shape(ashape, shape, axes, name: str = "alpha") -> tuple[int, ...]:
+    """Return the shape of a per-channel order ``ashape`` padded to ``len(shape)`` dims.
+
+    It must broadcast against ``shape`` without changing it and have size 1 along every
+    transformed axis. Works on shapes alone, so lazy (dask) orders are checked unevaluated.
+    """
+    ashape = tuple(ashape)
+    if len(ashape) > len(shape):
         raise ValueError(
-            f"{name} with shape {arr.shape} has more dimensions than the input {shape}"
+            f"{name} with shape {ashape} has more dimensions than the input {shape}"
         )
-    full = (1,) * (len(shape) - arr.ndim) + arr.shape
+    full = (1,) * (len(shape) - len(ashape)) + ashape
     for ax, (sa, sx) in enumerate(zip(full, shape)):
         if sa != 1 and sa != sx:
-            raise ValueError(f"{name} with shape {arr.shape} does not broadcast against {shape}")
+            raise ValueError(f"{name} with shape {ashape} does not broadcast against {shape}")
         if sa != 1 and ax in axes:
             raise ValueError(
-                f"{name} must have size 1 along the transformed axis {ax}; got shape {arr.shape}"
+                f"{name} must have size 1 along the transformed axis {ax}; got shape {ashape}"
             )
-    return arr.reshape(full)
+    return full
 
 
 def normalize_kind(kind) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _validate
 from . import causal as _causal
-from .fft._registry import check_backend_name, execute
+from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
 from .symbols import _alpha_key, grid_symbol
 
@@ -345,8 +345,9 @@ def run(plan: Plan, x, mode: str = "forward"):
 
 # The autograd bridge keeps the input's spectrum (and the symbol pair) from the forward for
 # the backward when the spectrum has at most this many bins: a transform and, for a changing
-# order, a symbol evaluation fewer per step, for at most 16 KiB per array held.
-KEEP_BINS = 1 << 10
+# order, a symbol evaluation fewer per step, for at most 256 KiB per array held (the memory
+# target, peak <= 3x the input, is about large arrays; these are small against any of them).
+KEEP_BINS = 1 << 14
 
 
 def run_kept(plan: Plan, x):
@@ -365,12 +366,38 @@ def run_kept(plan: Plan, x):
         k = pair[0]
     else:
         k = symbol(plan, "forward")
-    spec = forward(plan, project(plan, x))
+    direct = _direct(plan)
+    spec = _forward_direct(plan, direct, project(plan, x))
     if spec.size > KEEP_BINS:
-        return inverse(plan, multiply(plan, spec, k)), None
-    kept_spec = spec.copy()
-    kept_spec.flags.writeable = False
-    return inverse(plan, multiply(plan, spec, k)), (plan, kept_spec, pair)
+        return _inverse_direct(plan, direct, multiply(plan, spec, k)), None
+    with np.errstate(invalid="ignore", over="ignore"):  # as in multiply
+        product = spec * k  # a new array: the spectrum itself is kept, not copied
+    spec.flags.writeable = False
+    return _inverse_direct(plan, direct, product), (plan, spec, pair)
+
+
+def _direct(plan: Plan):
+    """SciPy's direct 1-D route for a one-axis periodic rfft host plan, or None.
+
+    Small calls (the autograd bridge's kept path) are a few microseconds of transform each:
+    resolving the backend once per application, not once per transform, is a measurable part
+    of them (issue 14). The route declines (None) whatever it does not serve.
+    """
+    if plan.causal or len(plan.axes) != 1 or plan.method != "rfft":
+        return None
+    return direct_route(plan.backend)
+
+
+def _forward_direct(plan: Plan, direct, x):
+    """:func:`forward` through ``direct`` (from :func:`_direct`) where it serves."""
+    spec = None if direct is None else direct("rfft", x, None, plan.axes[0], plan.workers)
+    return forward(plan, x) if spec is None else spec
+
+
+def _inverse_direct(plan: Plan, direct, spec):
+    """:func:`inverse` through ``direct`` (from :func:`_direct`) where it serves."""
+    out = None if direct is None else direct("irfft", spec, plan.ns, plan.axes[0], plan.workers)
+    return inverse(plan, spec) if out is None else out
 
 
 def kept_matches(kept, plan: Plan) -> bool:
@@ -469,6 +496,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
         del k
     else:
         adjoint = symbol(plan, "adjoint")
+    if spectrum_x is not None:  # a small host call (run_kept): one block, direct transforms
+        return _vjp_block(plan, g, x, adjoint, dk, need_x, spectrum_x, _direct(plan))
     blocks = _row_blocks(plan, g.dtype.itemsize)
     if blocks is None:
         return _vjp_block(plan, g, x, adjoint, dk, need_x, spectrum_x)
@@ -489,13 +518,19 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     return gx, np.concatenate(parts, axis=0)
 
 
-def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None):
-    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
-    big_g = forward(plan, g)
+def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None, direct=None):
+    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient.
+
+    ``direct``: the transform route of :func:`_direct` (small calls), or None.
+    """
+    big_g = _forward_direct(plan, direct, g)
     galpha = None
     if dk is not None:
         if spectrum_x is None:
             spectrum_x = forward(plan, project(plan, x))
         galpha = _alpha_reduction(plan, spectrum_x, big_g, dk)
-    gx = project_adjoint(plan, inverse(plan, multiply(plan, big_g, adjoint))) if need_x else None
+    if need_x:
+        gx = project_adjoint(plan, _inverse_direct(plan, direct, multiply(plan, big_g, adjoint)))
+    else:
+        gx = None
     return gx, galpha

@@ -106,10 +106,9 @@ def _alpha_value(alpha):
     if isinstance(alpha, torch.Tensor):
         if alpha.is_complex():
             raise ValueError(f"alpha must be real; got dtype {alpha.dtype}")
-        a = alpha.detach()
-        if a.dim() == 0:
-            return float(a)
-        return a.to(device="cpu", dtype=torch.float64).numpy()
+        if alpha.dim() == 0:
+            return float(alpha.item())  # float64 holds every real tensor dtype exactly
+        return alpha.detach().to(device="cpu", dtype=torch.float64).numpy()
     return alpha
 
 
@@ -169,8 +168,9 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
     if keep:
         _KEPT.slot = None
     xc, out_dtype = _compute_tensor(x)
-    if xc.device.type == "cuda":
+    if xc.is_cuda:
         xc = xc.contiguous()
+    device = None if xc.is_cpu else xc.device  # from_array's fast case on the host
     with _stream_guard(xc):
         arr = _dlpack.to_array(xc)
         arr, plan = _core.make_plan(arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
@@ -184,11 +184,11 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
             out = xc.clone(memory_format=torch.contiguous_format)
         elif keep and mode == "forward" and not plan.device:
             y, kept = _core.run_kept(plan, arr)
-            out = _dlpack.from_array(y, xc.device)
+            out = _dlpack.from_array(y, device)
             if kept is not None and out.dtype == out_dtype:
                 _KEPT.slot = (weakref.ref(out), kept)
         else:
-            out = _dlpack.from_array(_core.run(plan, arr, mode), xc.device)
+            out = _dlpack.from_array(_core.run(plan, arr, mode), device)
     return out if out.dtype == out_dtype else out.to(out_dtype)
 
 
@@ -247,7 +247,7 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
     (None unless ``need_alpha``). ``kept``: what the forward kept (:func:`_take_kept`).
     """
     gc, _ = _compute_tensor(g)
-    if gc.device.type == "cuda":
+    if gc.is_cuda:
         gc = gc.contiguous()
     with _stream_guard(gc):
         g_arr = _dlpack.to_array(gc)
@@ -270,7 +270,7 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
             kept = None
         if need_alpha and kept is None:
             xc, _ = _compute_tensor(x)
-            if xc.device.type == "cuda":
+            if xc.is_cuda:
                 xc = xc.contiguous()
             x_arr = _dlpack.to_array(xc)
         if plan.device:
@@ -279,7 +279,7 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
             gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha,
                                    kept=kept)
         if gx is not None:
-            gx = _dlpack.from_array(gx, gc.device)
+            gx = _dlpack.from_array(gx, None if gc.is_cpu else gc.device)
     return gx, galpha
 
 

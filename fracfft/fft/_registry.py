@@ -196,3 +196,20 @@ def execute(op: str, a, *args, backend=None):
             failures.append(f"{candidate}: {type(exc).__name__}: {exc}")
             last = exc
     raise RuntimeError("every FFT backend failed: " + "; ".join(failures)) from last
+
+
+def direct_route(backend=None):
+    """Return SciPy's direct 1-D pocketfft route when ``backend`` runs SciPy's FFT now, else None.
+
+    For the core's small host calls (issue 14): checked once per operator application instead
+    of once per transform in :func:`execute`. ``backend`` is a checked name or None (this
+    thread's backend); only "scipy" and "auto" (whose first host backend is SciPy) qualify, and
+    only once SciPy's adapter is loaded. The route returns None for any call it does not serve.
+    """
+    name = get_fft_backend() if backend is None else backend
+    if name != "auto" and name != "scipy":
+        return None
+    adapter = _adapters.get("scipy")
+    if adapter is None or not adapter.loaded():
+        return None
+    return adapter.direct_route()

@@ -63,6 +63,19 @@ class ScipyLikeAdapter:
             return fn(a, n=n, axis=axes[0], norm=norm, workers=workers)
         return getattr(self._fft, n_d)(a, s=s, axes=axes, norm=norm, workers=workers)
 
+    def direct_route(self):
+        """Return the direct 1-D route while it stands for scipy.fft, else None.
+
+        The route, ``(op, a, s, axis, workers) -> array or None``, stands for scipy.fft while
+        that is unpatched and no uarray backend is installed; it returns None for a call it
+        does not serve (then the public route must be used).
+        """
+        if (self._direct is None or not _default_dispatch()
+                or self._fft.rfft is not self._direct_for["rfft"]
+                or self._fft.irfft is not self._direct_for["irfft"]):
+            return None
+        return self._direct
+
     def c2c(self, a, s, axes, forward, norm, workers):
         """Complex FFT over ``axes`` (``fftn`` / ``ifftn``)."""
         if forward:

@@ -161,3 +161,42 @@ def test_in_place_change_after_forward_still_raises():
         xin.add_(1.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+@needs_torch
+def test_kept_path_honours_a_scipy_uarray_backend_and_the_backend_choice(rng):
+    """The torch bridge's small path resolves its route once per call, never past the user."""
+    from fracfft.fft import _registry
+    from fracfft.torch import SpectralFractionalDerivative as F
+
+    calls = []
+
+    class Counting:
+        __ua_domain__ = "numpy.scipy.fft"
+
+        @staticmethod
+        def __ua_function__(method, args, kwargs):
+            calls.append(method.__name__)
+            return NotImplemented
+
+    x = torch.tensor(rng.standard_normal(32), requires_grad=True)
+    g = torch.tensor(rng.standard_normal(32))
+
+    def step():
+        x.grad = None
+        a = torch.tensor(0.45, dtype=torch.float64, requires_grad=True)
+        F.apply(x, a, -1).backward(g)
+        return x.grad.clone(), a.grad.clone()
+
+    expected = step()
+    assert _registry.direct_route(None) is not None  # the plain case takes the direct route
+    with scipy.fft.set_backend(Counting):
+        assert _registry.direct_route(None) is None
+        got = step()
+    assert calls == ["rfft", "irfft", "rfft", "irfft"]  # forward, then backward's G and gx
+    torch.testing.assert_close(got, expected, rtol=0, atol=0)
+    for name in ("numpy", "manual"):
+        assert _registry.direct_route(name) is None
+        with fracfft.set_fft_backend(name):
+            assert _registry.direct_route(None) is None
+            torch.testing.assert_close(step(), expected, rtol=1e-12, atol=1e-12)

@@ -168,28 +168,36 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
     if keep:
         _KEPT.slot = None
     xc, out_dtype = _compute_tensor(x)
-    if xc.is_cuda:
+    if xc.is_cpu:  # no stream to order: skip the guard's context manager
+        out = _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers, backend,
+                              mode, keep, None)
+    else:
         xc = xc.contiguous()
-    device = None if xc.is_cpu else xc.device  # from_array's fast case on the host
-    with _stream_guard(xc):
-        arr = _dlpack.to_array(xc)
-        arr, plan = _core.make_plan(arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
-                                    method=method, backend=backend,
-                                    workers=_default_workers(workers))
-        if xc.numel() == 0:
-            out = torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
-        elif (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
-              and plan.kind != "caputo"):
-            # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
-            out = xc.clone(memory_format=torch.contiguous_format)
-        elif keep and mode == "forward" and not plan.device:
-            y, kept = _core.run_kept(plan, arr)
-            out = _dlpack.from_array(y, device)
-            if kept is not None and out.dtype == out_dtype:
-                _KEPT.slot = (weakref.ref(out), kept)
-        else:
-            out = _dlpack.from_array(_core.run(plan, arr, mode), device)
+        with _dlpack.cuda_stream_guard(xc):
+            out = _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers,
+                                  backend, mode, keep, xc.device)
     return out if out.dtype == out_dtype else out.to(out_dtype)
+
+
+def _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers, backend, mode, keep,
+                    device):
+    """:func:`_forward_impl` once ``xc`` is in its compute dtype (``device`` None: the host)."""
+    arr, plan = _core.make_plan(_dlpack.to_array(xc), _alpha_value(alpha), dims, kind=kind,
+                                dx=dx, method=method, backend=backend,
+                                workers=_default_workers(workers))
+    if xc.numel() == 0:
+        return torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
+    if (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
+            and plan.kind != "caputo"):
+        # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
+        return xc.clone(memory_format=torch.contiguous_format)
+    if keep and mode == "forward" and not plan.device:
+        y, kept = _core.run_kept(plan, arr)
+        out = _dlpack.from_array(y, device)
+        if kept is not None and out.dtype == out_dtype:
+            _KEPT.slot = (weakref.ref(out), kept)
+        return out
+    return _dlpack.from_array(_core.run(plan, arr, mode), device)
 
 
 def _torch_alpha_reduction(plan, xt, gt):

@@ -206,10 +206,10 @@ def direct_route(backend=None):
     thread's backend); only "scipy" and "auto" (whose first host backend is SciPy) qualify, and
     only once SciPy's adapter is loaded. The route returns None for any call it does not serve.
     """
-    name = get_fft_backend() if backend is None else backend
-    if name != "auto" and name != "scipy":
+    if backend is None:  # get_fft_backend, inline: this runs on every small call
+        stack = getattr(_local, "stack", None)
+        backend = stack[-1] if stack else _default
+    if backend != "auto" and backend != "scipy":
         return None
     adapter = _adapters.get("scipy")
-    if adapter is None or not adapter.loaded():
-        return None
-    return adapter.direct_route()
+    return None if adapter is None else adapter.direct_route()  # None until it is loaded

@@ -300,8 +300,9 @@ def normalize_fft(shape, s, axes, norm=None, workers=None, *, c2r: bool = False,
         ``"numpy"`` reads ``s`` and ``axes`` as NumPy 2 does: -1 keeps the input's length,
         a None entry (DeprecationWarning) takes the 1-D default, ``s`` without ``axes``
         applies to the last ``len(s)`` axes (a DeprecationWarning when that is not every
-        axis), an axis may repeat (it is transformed once per repetition). ``"scipy"`` as :mod:`scipy.fft`: no warnings,
-        repeated axes are a ValueError, and None entries are a TypeError.
+        axis), an axis may repeat (it is transformed once per repetition). ``"scipy"`` as
+        :mod:`scipy.fft`: no warnings, repeated axes are a ValueError, and None entries are a
+        TypeError.
 
     Returns
     -------

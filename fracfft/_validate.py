@@ -248,15 +248,12 @@ def fft_lengths(shape: tuple[int, ...], s, axes: tuple[int, ...], c2r: bool = Fa
     length on every axis) before the adapters see it.
     """
     if s is None:
-        out = [shape[ax] for ax in axes]
-        if c2r and out:
-            out[-1] = 2 * (out[-1] - 1)
-        return tuple(out)
-    if -1 not in s and None not in s:
+        s = (None,) * len(axes)
+    elif -1 not in s and None not in s:
         return tuple(s)
     last = len(axes) - 1
     return tuple(
-        (2 * (shape[ax] - 1) if c2r and i == last else shape[ax]) if v is None or v == -1 else v
+        v if v is not None and v != -1 else 2 * (shape[ax] - 1) if c2r and i == last else shape[ax]
         for i, (v, ax) in enumerate(zip(s, axes))
     )
 

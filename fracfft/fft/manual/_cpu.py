@@ -24,7 +24,8 @@ from ._plans import scale
 __all__ = ["SCRATCH_CAP", "c2c", "c2r", "r2c"]
 
 _C2C = (_kernels.C2C_FORWARD, _kernels.C2C_INVERSE)
-_LONG = (np.dtype(np.longdouble), np.dtype(np.clongdouble))
+_F32, _F64, _LD = np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.longdouble)
+_C64, _C128, _CLD = np.dtype(np.complex64), np.dtype(np.complex128), np.dtype(np.clongdouble)
 
 
 @functools.lru_cache(maxsize=64)
@@ -97,15 +98,17 @@ def _rows_extended(op, x, out, n, norm, workers):
 
 
 def _real_of(dtype):
-    if dtype in _LONG:
-        return np.dtype(np.longdouble)
-    return np.dtype(np.float32 if dtype == np.complex64 else np.float64)
+    c = dtype.char  # a character test: cheaper than comparing dtypes on every call
+    if c in "gG":
+        return _LD
+    return _F32 if c in "fF" else _F64
 
 
 def _complex_of(dtype):
-    if dtype in _LONG:
-        return np.dtype(np.clongdouble)
-    return np.dtype(np.complex64 if dtype in (np.float32, np.complex64) else np.complex128)
+    c = dtype.char
+    if c in "gG":
+        return _CLD
+    return _C64 if c in "fF" else _C128
 
 
 def _rows(x, ax, dtype):
@@ -132,7 +135,7 @@ def _check_length(n):
 def _transform_rows(op, inp, out, n, norm, workers):
     if not out.shape[0]:
         return
-    if out.dtype in _LONG:
+    if out.dtype.char in "gG":  # long double
         _rows_extended(op, inp, out, n, norm, workers)
     else:
         _run(op, inp, out, n, norm, workers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import operator
 import os
+import warnings
 
 import numpy as np
 
@@ -235,3 +236,146 @@ def check_lengths(shape: tuple[int, ...], axes: tuple[int, ...]) -> None:
     for a in axes:
         if shape[a] < 1:
             raise ValueError(f"invalid number of data points (0) along transformed axis {a}")
+
+
+def fft_lengths(shape: tuple[int, ...], s, axes: tuple[int, ...], c2r: bool = False):
+    """Return the transform lengths along ``axes``: the one place defaults are resolved.
+
+    ``s`` None, or an entry of it that is None or -1, takes the default of its axis: the
+    input's length, except for the last axis of a complex-to-real transform (``c2r``), where
+    it is ``2*(m - 1)`` for ``m`` input points (``irfft``'s default). This is how an FFT
+    adapter reads ``s``; :func:`normalize_fft` resolves numpy's meaning of -1 (the input's
+    length on every axis) before the adapters see it.
+    """
+    if s is None:
+        s = (None,) * len(axes)
+    elif -1 not in s and None not in s:
+        return tuple(s)
+    last = len(axes) - 1
+    return tuple(
+        v if v is not None and v != -1 else 2 * (shape[ax] - 1) if c2r and i == last else shape[ax]
+        for i, (v, ax) in enumerate(zip(s, axes))
+    )
+
+
+_S_NONE_MSG = ("Passing an array containing `None` values to `s` is deprecated in NumPy 2.0 "
+               "(fracfft.fft follows NumPy 2): such an entry takes the default of the 1-D "
+               "transform's `n`; pass that value, or omit `s` for the default on every axis.")
+_S_NO_AXES_MSG = ("`axes` should not be `None` if `s` is not `None` (Deprecated in NumPy 2.0; "
+                  "fracfft.fft follows NumPy 2): `s` is applied to the last len(s) axes. Pass "
+                  "`axes` explicitly.")
+
+
+def _index_tuple(v, name: str) -> tuple:
+    if isinstance(v, (int, np.integer)):
+        return (operator.index(v),)
+    try:
+        return tuple(v)
+    except TypeError:
+        raise TypeError(f"{name} must be an int or a sequence of ints; got {v!r}") from None
+
+
+def normalize_fft(shape, s, axes, norm=None, workers=None, *, c2r: bool = False,
+                  real: bool = False, api: str = "numpy"):
+    """Resolve ``s``, ``axes``, ``norm`` and ``workers`` of an FFT call (the one normaliser).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the input.
+    s : sequence of int (or None entries), int, or None
+        Output lengths (input lengths for the real-input transform) along ``axes``.
+    axes : sequence of int, int, or None
+        Axes to transform; None: all, or the last ``len(s)`` when ``s`` is given.
+    norm, workers
+        As in :mod:`scipy.fft`.
+    c2r : bool
+        A complex-to-real transform: the default length of its last axis is ``2*(m - 1)``.
+    real : bool
+        A real transform (``r2c`` or ``c2r``), which needs at least one axis.
+    api : {"numpy", "scipy"}
+        ``"numpy"`` reads ``s`` and ``axes`` as NumPy 2 does: -1 keeps the input's length,
+        a None entry (DeprecationWarning) takes the 1-D default, ``s`` without ``axes``
+        applies to the last ``len(s)`` axes (a DeprecationWarning when that is not every
+        axis), an axis may repeat (it is transformed once per repetition). ``"scipy"`` as
+        :mod:`scipy.fft`: no warnings, repeated axes are a ValueError, and None entries are a
+        TypeError.
+
+    Returns
+    -------
+    lengths : tuple of int
+        One length (at least 1) per axis.
+    axes : tuple of int
+        Non-negative axes, in the given order.
+    norm : str
+        ``"backward"``, ``"ortho"`` or ``"forward"``.
+    workers : int
+        At least 1.
+
+    Raises
+    ------
+    ValueError
+        If ``s`` and ``axes`` differ in length, a length is below 1, an axis repeats
+        (``api="scipy"``), a real transform has no axis, or ``norm`` / ``workers`` is invalid.
+    numpy.exceptions.AxisError
+        If an axis is out of range.
+    TypeError
+        If ``s`` or ``axes`` holds something other than integers.
+    """
+    ndim = len(shape)
+    if s is not None:
+        s = _index_tuple(s, "s")
+    if axes is None:
+        if s is None:
+            axes = tuple(range(ndim))
+        else:
+            # NumPy 2 deprecates this reading; it differs from the announced future one (s[i]
+            # along axis i) only when s is shorter than ndim, so only then is there a warning.
+            if api == "numpy" and len(s) < ndim:
+                warnings.warn(_S_NO_AXES_MSG, DeprecationWarning, stacklevel=4)
+            if len(s) > ndim:
+                raise ValueError(f"s has {len(s)} entries but the input has {ndim} dimensions")
+            axes = tuple(range(ndim - len(s), ndim))
+    else:
+        items = _index_tuple(axes, "axes")
+        out = []
+        for a in items:
+            try:
+                a = operator.index(a)
+            except TypeError:
+                raise TypeError(f"axes must hold integers; got {axes!r}") from None
+            if not -ndim <= a < ndim:
+                raise AxisError(a, ndim, "axes")
+            out.append(a % ndim)
+        axes = tuple(out)
+        if api != "numpy" and len(set(axes)) != len(axes):
+            raise ValueError(f"all axes must be unique; got axes={items!r}")
+    if real and not axes:
+        raise ValueError("at least 1 axis must be transformed")
+    if s is None:
+        lengths = fft_lengths(shape, None, axes, c2r)
+    else:
+        if len(s) != len(axes):
+            raise ValueError(f"s has {len(s)} entries but {len(axes)} axes are transformed "
+                             "(shape and axes have different lengths)")
+        if any(v is None for v in s):
+            if api == "numpy":
+                warnings.warn(_S_NONE_MSG, DeprecationWarning, stacklevel=4)
+            else:
+                raise TypeError(f"s must hold integers; got {s!r}")
+        resolved = []
+        for v, ax in zip(s, axes):
+            if v is None:
+                resolved.append(None)  # the 1-D default, from fft_lengths below
+                continue
+            try:
+                v = operator.index(v)
+            except TypeError:
+                raise TypeError(f"s must hold integers; got {s!r}") from None
+            resolved.append(shape[ax] if v == -1 else v)  # numpy and scipy: -1 keeps m
+        lengths = fft_lengths(shape, resolved, axes, c2r)
+    for n in lengths:
+        if n < 1:
+            raise ValueError(f"Invalid number of FFT data points ({n}) specified "
+                             f"(lengths {lengths} along axes {axes})")
+    return lengths, axes, normalize_norm(norm), normalize_workers(workers)

@@ -15,44 +15,43 @@ NumPy arrays give NumPy arrays; GPU arrays (numba.cuda, CuPy) give GPU arrays.
 
 from __future__ import annotations
 
-import operator
-
 import numpy as np
 
-from .._validate import (
-    check_lengths,
-    compute_dtype,
-    is_device_array,
-    normalize_axes,
-    normalize_norm,
-    normalize_workers,
-)
+from .._validate import compute_dtype, is_device_array, normalize_fft
 from ._registry import BACKENDS, execute, get_fft_backend, set_fft_backend
 
 __all__ = [
     "BACKENDS",
     "fft",
+    "fft2",
     "fftn",
     "get_fft_backend",
     "ifft",
+    "ifft2",
     "ifftn",
     "irfft",
+    "irfft2",
     "irfftn",
     "manual_backend",
     "rfft",
+    "rfft2",
     "rfftn",
     "set_fft_backend",
 ]
 
 _COMPLEX_FOR = {np.dtype(np.float32): np.dtype(np.complex64),
-                np.dtype(np.float64): np.dtype(np.complex128)}
+                np.dtype(np.float64): np.dtype(np.complex128),
+                np.dtype(np.longdouble): np.dtype(np.clongdouble)}
+_LONG = (np.dtype(np.longdouble), np.dtype(np.clongdouble))
 
 
 def _as_input(a, *, real: bool, name: str = "a"):
     """Return ``a`` in the dtype its transform computes in: real for rfft, complex otherwise."""
     if not is_device_array(a):
         a = np.asarray(a)
-    dtype = compute_dtype(a.dtype, name)
+    native = a.dtype.newbyteorder("=") if a.dtype.kind in "fc" else a.dtype
+    # Long double keeps its dtype (numpy 2); everything else follows compute_dtype.
+    dtype = native if native in _LONG else compute_dtype(a.dtype, name)
     if real:
         if dtype.kind == "c":
             raise TypeError(f"{name} must be real for a real-input transform; got {a.dtype}")
@@ -63,36 +62,62 @@ def _as_input(a, *, real: bool, name: str = "a"):
     return a.astype(dtype, copy=False)
 
 
-def _lengths(s, a, axes, name):
-    if s is None:
-        check_lengths(a.shape, axes)
-        return None
-    s = tuple(operator.index(v) for v in s)
-    if len(s) != len(axes):
-        raise ValueError(f"{name} has {len(s)} entries but {len(axes)} axes are transformed")
-    if any(v < 1 for v in s):
-        raise ValueError(f"invalid number of data points {s} specified in {name}")
-    return s
+def _check_out(out, a):
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a NumPy array (return arrays must be of ArrayType); "
+                        f"got {type(out).__name__}")
+    if out is not None and is_device_array(a):
+        raise TypeError("out= takes NumPy arrays; a GPU input gives a new GPU array")
 
 
-def _nd_axes(a, s, axes):
-    if axes is None:
-        axes = tuple(range(a.ndim - len(s), a.ndim)) if s is not None else tuple(range(a.ndim))
-    return normalize_axes(axes, a.ndim, "axes")
+def _into(out, result):
+    """Numpy 2's ``out=``: the result written into ``out``, which is returned."""
+    if out is None:
+        return result
+    if out.shape != result.shape:
+        raise ValueError(f"output array has wrong shape: out has shape {out.shape}, the "
+                         f"result {result.shape}")
+    np.copyto(out, result, casting="same_kind")
+    return out
 
 
-def _transform(op, a, s, axes, norm, workers, backend, *direction):
+def _repeated(op, a, lengths, axes, forward, norm, workers, backend):
+    """Numpy's order of 1-D transforms, for n-d calls that name an axis more than once."""
+    steps = list(zip(lengths, axes))
+    if op == "c2c":
+        for n, ax in reversed(steps):
+            a = execute("c2c", a, (n,), (ax,), forward, norm, workers, backend=backend)
+        return a
+    if op == "r2c":
+        n, ax = steps[-1]
+        a = execute("r2c", a, (n,), (ax,), norm, workers, backend=backend)
+        for n, ax in reversed(steps[:-1]):
+            a = execute("c2c", a, (n,), (ax,), True, norm, workers, backend=backend)
+        return a
+    for n, ax in steps[:-1]:
+        a = execute("c2c", a, (n,), (ax,), False, norm, workers, backend=backend)
+    n, ax = steps[-1]
+    return execute("c2r", a, (n,), (ax,), norm, workers, backend=backend)
+
+
+def _transform(op, a, s, axes, norm, out, workers, backend, forward=True):
     """Normalise the arguments and run adapter operation ``op``: every public transform."""
     a = _as_input(a, real=op == "r2c")
-    axes = _nd_axes(a, s, axes)
-    if op == "c2r" and s is None:  # irfftn's default: the last output length is 2*(m - 1)
-        s = tuple(a.shape[ax] for ax in axes[:-1]) + (2 * (a.shape[axes[-1]] - 1),)
-    s = _lengths(s, a, axes, "s")
-    return execute(op, a, s, axes, *direction, normalize_norm(norm), normalize_workers(workers),
-                   backend=backend)
+    _check_out(out, a)
+    lengths, axes, norm, workers = normalize_fft(a.shape, s, axes, norm, workers,
+                                                 c2r=op == "c2r", real=op != "c2c")
+    if not axes:  # numpy transforms nothing; a new array all the same
+        result = a.copy()
+    elif len(set(axes)) < len(axes):
+        result = _repeated(op, a, lengths, axes, forward, norm, workers, backend)
+    elif op == "c2c":
+        result = execute(op, a, lengths, axes, forward, norm, workers, backend=backend)
+    else:
+        result = execute(op, a, lengths, axes, norm, workers, backend=backend)
+    return _into(out, result)
 
 
-def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+def fftn(a, s=None, axes=None, norm=None, out=None, *, workers=None, backend=None):
     r"""N-dimensional discrete Fourier transform, :math:`X_k = \sum_j x_j e^{-2\pi i\,j\cdot k/n}`.
 
     Parameters
@@ -100,11 +125,15 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     a : array_like
         Input array; NumPy, or a numba.cuda / CuPy device array.
     s : sequence of int, optional
-        Output lengths along ``axes`` (zero padding or cropping).
+        Output lengths along ``axes`` (zero padding or cropping); -1 keeps an axis' length.
     axes : sequence of int, optional
-        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given,
+        see Notes). An axis named twice is transformed twice.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them, as in :mod:`scipy.fft`.
     backend : str, optional
@@ -113,17 +142,28 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     Returns
     -------
     ndarray
-        complex64 for single-precision input, complex128 otherwise.
+        complex64 for single-precision input, clongdouble for long double (computed in long
+        double by every host backend), complex128 otherwise.
 
     Raises
     ------
     TypeError
-        If ``a`` has a dtype that cannot be transformed.
+        If ``a`` has a dtype that cannot be transformed, or ``out`` is not a NumPy array or
+        cannot hold the result's dtype.
     ValueError
-        If ``s`` and ``axes`` differ in length, a length is below 1, an axis is repeated or
-        ``norm`` is unknown.
+        If ``s`` and ``axes`` differ in length, a length is below 1, ``norm`` is unknown or
+        ``out`` has the wrong shape.
     numpy.exceptions.AxisError
         If an axis is out of range.
+
+    Notes
+    -----
+    ``s`` and ``axes`` are read as NumPy 2 reads them: an entry -1 of ``s`` keeps the input's
+    length, a None entry takes the 1-D transform's default (DeprecationWarning), ``s`` given
+    without ``axes`` applies to the last ``len(s)`` axes, and an axis named more than once is
+    transformed once per repetition, in NumPy's order. NumPy 2 deprecates ``s`` without
+    ``axes``; fracfft warns (DeprecationWarning) where that reading differs from NumPy's
+    announced future one, i.e. when ``s`` has fewer entries than ``a`` has dimensions.
 
     Examples
     --------
@@ -132,10 +172,10 @@ def fftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     >>> bool(np.allclose(fracfft.fft.fftn(a), np.fft.fftn(a)))
     True
     """
-    return _transform("c2c", a, s, axes, norm, workers, backend, True)
+    return _transform("c2c", a, s, axes, norm, out, workers, backend, True)
 
 
-def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+def ifftn(a, s=None, axes=None, norm=None, out=None, *, workers=None, backend=None):
     r"""N-dimensional inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i\,j\cdot k/n}`.
 
     Parameters
@@ -143,11 +183,14 @@ def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     a : array_like
         Input array.
     s : sequence of int, optional
-        Output lengths along ``axes`` (zero padding or cropping).
+        Output lengths along ``axes`` (zero padding or cropping); -1 keeps an axis' length.
     axes : sequence of int, optional
-        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+        Axes to transform; all axes by default; see :func:`fftn`.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -170,10 +213,10 @@ def ifftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     >>> bool(np.allclose(fracfft.fft.ifftn(fracfft.fft.fftn(a)), a))
     True
     """
-    return _transform("c2c", a, s, axes, norm, workers, backend, False)
+    return _transform("c2c", a, s, axes, norm, out, workers, backend, False)
 
 
-def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+def rfftn(a, s=None, axes=None, norm=None, out=None, *, workers=None, backend=None):
     r"""N-dimensional DFT of real input; the last of ``axes`` keeps ``n//2 + 1`` bins.
 
     Parameters
@@ -181,11 +224,14 @@ def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     a : array_like
         Input array, real.
     s : sequence of int, optional
-        Input lengths along ``axes`` (zero padding or cropping).
+        Input lengths along ``axes`` (zero padding or cropping); -1 keeps an axis' length.
     axes : sequence of int, optional
-        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+        Axes to transform; all axes by default; see :func:`fftn`.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -211,10 +257,10 @@ def rfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     >>> bool(np.allclose(fracfft.fft.rfftn(a), np.fft.rfftn(a)))
     True
     """
-    return _transform("r2c", a, s, axes, norm, workers, backend)
+    return _transform("r2c", a, s, axes, norm, out, workers, backend)
 
 
-def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
+def irfftn(a, s=None, axes=None, norm=None, out=None, *, workers=None, backend=None):
     r"""Inverse of :func:`rfftn`: a real array from a Hermitian half spectrum.
 
     Parameters
@@ -222,11 +268,15 @@ def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     a : array_like
         Input array, the half spectrum.
     s : sequence of int, optional
-        Real output lengths along ``axes``; by default the last is ``2*(m - 1)``.
+        Real output lengths along ``axes``; by default the last is ``2*(m - 1)``; -1 keeps
+        an axis' input length.
     axes : sequence of int, optional
-        Axes to transform; all axes by default (the last ``len(s)`` when ``s`` is given).
+        Axes to transform; all axes by default; see :func:`fftn`.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -250,14 +300,14 @@ def irfftn(a, s=None, axes=None, norm=None, *, workers=None, backend=None):
     >>> bool(np.allclose(b, a))
     True
     """
-    return _transform("c2r", a, s, axes, norm, workers, backend)
+    return _transform("c2r", a, s, axes, norm, out, workers, backend)
 
 
-def _one(n, axis):
-    return (None if n is None else (n,)), (axis,)
+def _one(n):
+    return None if n is None else (n,)
 
 
-def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+def fft(a, n=None, axis=-1, norm=None, out=None, *, workers=None, backend=None):
     r"""1-D discrete Fourier transform, :math:`X_k = \sum_{j=0}^{n-1} x_j e^{-2\pi i jk/n}`.
 
     Parameters
@@ -270,6 +320,9 @@ def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
         Axis to transform.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them, as in :mod:`scipy.fft`.
     backend : str, optional
@@ -298,11 +351,10 @@ def fft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     >>> bool(np.allclose(fracfft.fft.fft(x, backend="manual"), np.fft.fft(x)))
     True
     """
-    s, axes = _one(n, axis)
-    return fftn(a, s, axes, norm, workers=workers, backend=backend)
+    return _transform("c2c", a, _one(n), (axis,), norm, out, workers, backend, True)
 
 
-def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+def ifft(a, n=None, axis=-1, norm=None, out=None, *, workers=None, backend=None):
     r"""1-D inverse DFT, :math:`x_j = \frac{1}{n}\sum_k X_k e^{2\pi i jk/n}`.
 
     Parameters
@@ -315,6 +367,9 @@ def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
         Axis to transform.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -336,11 +391,10 @@ def ifft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     >>> fracfft.fft.ifft([4.0, 0.0, 0.0, 0.0])
     array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
     """
-    s, axes = _one(n, axis)
-    return ifftn(a, s, axes, norm, workers=workers, backend=backend)
+    return _transform("c2c", a, _one(n), (axis,), norm, out, workers, backend, False)
 
 
-def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+def rfft(a, n=None, axis=-1, norm=None, out=None, *, workers=None, backend=None):
     r"""1-D DFT of real input, the ``n//2 + 1`` non-negative frequencies.
 
     Parameters
@@ -353,6 +407,9 @@ def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
         Axis to transform.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -374,11 +431,10 @@ def rfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     >>> fracfft.fft.rfft([1.0, 2.0, 3.0, 4.0])
     array([10.+0.j, -2.+2.j, -2.+0.j])
     """
-    s, axes = _one(n, axis)
-    return rfftn(a, s, axes, norm, workers=workers, backend=backend)
+    return _transform("r2c", a, _one(n), (axis,), norm, out, workers, backend)
 
 
-def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
+def irfft(a, n=None, axis=-1, norm=None, out=None, *, workers=None, backend=None):
     r"""Inverse of :func:`rfft`: a real array of length ``n`` (default ``2*(m - 1)``).
 
     Parameters
@@ -391,6 +447,9 @@ def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
         Axis to transform.
     norm : {None, "backward", "ortho", "forward"}, optional
         Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned (NumPy 2's ``out``): its shape must be
+        the result's and its dtype one the result casts to (``same_kind``).
     workers : int, optional
         Threads for backends that take them.
     backend : str, optional
@@ -412,8 +471,166 @@ def irfft(a, n=None, axis=-1, norm=None, *, workers=None, backend=None):
     >>> fracfft.fft.irfft([10.0, -2.0 + 2.0j, -2.0])
     array([1., 2., 3., 4.])
     """
-    s, axes = _one(n, axis)
-    return irfftn(a, s, axes, norm, workers=workers, backend=backend)
+    return _transform("c2r", a, _one(n), (axis,), norm, out, workers, backend)
+
+
+def fft2(a, s=None, axes=(-2, -1), norm=None, out=None, *, workers=None, backend=None):
+    r"""2-D discrete Fourier transform: :func:`fftn` over the last two axes by default.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    s : sequence of int, optional
+        Output lengths along ``axes``; see :func:`fftn`.
+    axes : sequence of int, optional
+        Axes to transform, ``(-2, -1)`` by default.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned; see :func:`fftn`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        As in :func:`fftn`.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> bool(np.allclose(fracfft.fft.fft2(a), np.fft.fft2(a)))
+    True
+    """
+    return _transform("c2c", a, s, axes, norm, out, workers, backend, True)
+
+
+def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None, *, workers=None, backend=None):
+    r"""2-D inverse DFT: :func:`ifftn` over the last two axes by default.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array.
+    s : sequence of int, optional
+        Output lengths along ``axes``; see :func:`fftn`.
+    axes : sequence of int, optional
+        Axes to transform, ``(-2, -1)`` by default.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned; see :func:`fftn`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        As in :func:`ifftn`.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`fftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> bool(np.allclose(fracfft.fft.ifft2(fracfft.fft.fft2(a)), a))
+    True
+    """
+    return _transform("c2c", a, s, axes, norm, out, workers, backend, False)
+
+
+def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None, *, workers=None, backend=None):
+    r"""2-D DFT of real input: :func:`rfftn` over the last two axes by default.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array, real.
+    s : sequence of int, optional
+        Input lengths along ``axes``; see :func:`rfftn`.
+    axes : sequence of int, optional
+        Axes to transform, ``(-2, -1)`` by default; the last keeps ``n//2 + 1`` bins.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned; see :func:`fftn`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        As in :func:`rfftn`.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`rfftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> fracfft.fft.rfft2(np.ones((3, 4))).shape
+    (3, 3)
+    """
+    return _transform("r2c", a, s, axes, norm, out, workers, backend)
+
+
+def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None, *, workers=None, backend=None):
+    r"""Inverse of :func:`rfft2`: :func:`irfftn` over the last two axes by default.
+
+    Parameters
+    ----------
+    a : array_like
+        Input array, the half spectrum.
+    s : sequence of int, optional
+        Real output lengths along ``axes``; see :func:`irfftn`.
+    axes : sequence of int, optional
+        Axes to transform, ``(-2, -1)`` by default.
+    norm : {None, "backward", "ortho", "forward"}, optional
+        Normalisation, as in :mod:`numpy.fft`.
+    out : ndarray, optional
+        Array the result is written to and returned; see :func:`fftn`.
+    workers : int, optional
+        Threads for backends that take them.
+    backend : str, optional
+        Backend for this call; see :func:`fracfft.set_fft_backend`.
+
+    Returns
+    -------
+    ndarray
+        As in :func:`irfftn`.
+
+    Raises
+    ------
+    TypeError, ValueError, numpy.exceptions.AxisError
+        As in :func:`irfftn`.
+
+    Examples
+    --------
+    >>> import numpy as np, fracfft.fft
+    >>> a = np.arange(12.0).reshape(3, 4)
+    >>> bool(np.allclose(fracfft.fft.irfft2(fracfft.fft.rfft2(a), s=a.shape), a))
+    True
+    """
+    return _transform("c2r", a, s, axes, norm, out, workers, backend)
 
 
 def __getattr__(name):

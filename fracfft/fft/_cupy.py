@@ -15,6 +15,8 @@ import importlib
 
 import numpy as np
 
+from .._validate import fft_lengths
+
 __all__ = ["EXTRA", "NAME", "c2c", "c2r", "load", "r2c"]
 
 NAME = "cupy"
@@ -72,29 +74,9 @@ def _back(result, was_numba):
     return result
 
 
-def _normalise_s(shape, s, axes, *, c2r=False):
-    """Resolve scipy's ``-1`` entries of `s`, which cupy.fft does not understand."""
-    if s is None or np.ndim(s) == 0 and s != -1:
-        return s
-    s = [s] if np.ndim(s) == 0 else list(s)
-    if -1 not in s:
-        return tuple(s)
-    ndim = len(shape)
-    if axes is None:
-        axes = range(ndim - len(s), ndim)
-    elif np.ndim(axes) == 0:
-        axes = [axes]
-    axes = list(axes)
-    if len(axes) != len(s):
-        raise ValueError("when given, axes and shape arguments have to be of the same length")
-    out = []
-    for i, (ax, v) in enumerate(zip(axes, s, strict=True)):
-        if v == -1:
-            v = shape[ax]
-            if c2r and i == len(s) - 1:
-                v = 2 * (shape[ax] - 1)
-        out.append(v)
-    return tuple(out)
+def _lengths(x, s, axes, c2r=False):
+    """``s`` resolved by :func:`fracfft._validate.fft_lengths` (cupy.fft has no -1 entries)."""
+    return None if s is None else fft_lengths(tuple(x.shape), s, axes, c2r)
 
 
 def c2c(a, s, axes, forward, norm, workers):
@@ -104,10 +86,11 @@ def c2c(a, s, axes, forward, norm, workers):
     ----------
     a : cupy.ndarray or numba.cuda device array
         Input on the GPU; never modified.
-    s : sequence of int or None
-        Transform lengths (crop or zero-pad), as in `scipy.fft.fftn`.
-    axes : sequence of int, int or None
-        Axes to transform.
+    s : tuple of int or None
+        Transform lengths (crop or zero-pad); None keeps the input's. Entries of -1 take
+        the default (:func:`fracfft._validate.fft_lengths`).
+    axes : tuple of int, or None
+        Axes to transform (None: all, with ``s`` None).
     forward : bool
         Forward (True) or inverse (False) transform.
     norm : {"backward", "ortho", "forward"} or None
@@ -129,7 +112,7 @@ def c2c(a, s, axes, forward, norm, workers):
     """
     cp, x, was_numba = _to_cupy(a)
     fn = cp.fft.fftn if forward else cp.fft.ifftn
-    out = fn(x, s=_normalise_s(x.shape, s, axes), axes=axes, norm=norm)
+    out = fn(x, s=_lengths(x, s, axes), axes=axes, norm=norm)
     return _back(out, was_numba)
 
 
@@ -158,7 +141,7 @@ def r2c(a, s, axes, norm, workers):
     cp, x, was_numba = _to_cupy(a)
     if x.dtype.kind == "c":
         raise TypeError(f"r2c takes real input; got dtype {x.dtype}")
-    out = cp.fft.rfftn(x, s=_normalise_s(x.shape, s, axes), axes=axes, norm=norm)
+    out = cp.fft.rfftn(x, s=_lengths(x, s, axes), axes=axes, norm=norm)
     return _back(out, was_numba)
 
 
@@ -185,5 +168,5 @@ def c2r(a, s, axes, norm, workers):
         If `a` is a host array.
     """
     cp, x, was_numba = _to_cupy(a)
-    out = cp.fft.irfftn(x, s=_normalise_s(x.shape, s, axes, c2r=True), axes=axes, norm=norm)
+    out = cp.fft.irfftn(x, s=_lengths(x, s, axes, c2r=True), axes=axes, norm=norm)
     return _back(out, was_numba)

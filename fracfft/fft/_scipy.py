@@ -8,6 +8,8 @@ import importlib
 
 import numpy as np
 
+_LONG = (np.dtype(np.longdouble), np.dtype(np.clongdouble))
+
 
 class ScipyLikeAdapter:
     """Adapter over a module exposing ``fftn``, ``ifftn``, ``rfftn``, ``irfftn`` with ``workers``.
@@ -32,6 +34,9 @@ class ScipyLikeAdapter:
         self._fft = None
         self._direct = None
         self._direct_for = {}
+        # Only scipy.fft computes long double in long double; mkl_fft and pyFFTW's interface
+        # would quietly drop to double precision (or fail), so they refuse it.
+        self._refuse_long = name != "scipy"
 
     def load(self):
         """Import the library; raises ImportError where it is missing."""
@@ -49,6 +54,9 @@ class ScipyLikeAdapter:
         return self._fft is not None
 
     def _call(self, one_d, n_d, a, s, axes, norm, workers):
+        if self._refuse_long and a.dtype in _LONG:
+            raise TypeError(f"FFT backend {self.NAME!r} computes in at most double precision; "
+                            f"long double ({a.dtype}) input needs 'scipy', 'numpy' or 'manual'")
         # The 1-D entry points skip the n-D argument handling: it dominates small transforms.
         if len(axes) == 1:
             fn = getattr(self._fft, one_d)

@@ -1,9 +1,10 @@
-"""numba.cuda FFT kernels and launchers for device arrays.
+"""numba.cuda launchers of the manual FFT for device arrays (kernels: :mod:`._cuda_kernels`).
 
 The GPU twin of the manual CPU FFT: a device array in, a new device array out,
 with no host round trip of the data. Only small plan arrays (twiddles, chirp
-filters) are computed on the host in float64 and copied once to the device,
-cached per (length, dtype).
+filters) are computed on the host, by the same plan builder as the CPU kernels'
+(:mod:`._plans`: complex128 with exact integer angle reduction), cast to the work
+dtype and copied once to the device, cached per (length, dtype, device).
 
 Algorithms
 ----------
@@ -19,9 +20,13 @@ Algorithms
 * Real transforms go through the complex transform (r2c keeps the half
   spectrum; c2r rebuilds the Hermitian full spectrum and keeps the real part).
 
-Every launcher takes ``threads_per_block`` and passes it down to every launch:
-no kernel reads module state (Numba freezes globals at compile time). Under
-``NUMBA_ENABLE_CUDASIM=1`` the same code runs, slowly, on the CPU.
+Two layers: :func:`launch_c2c`, :func:`launch_r2c` and :func:`launch_c2r` take
+normalised arguments ``(axes, lengths, forward, norm, threads_per_block)`` (what the
+"manual" backend passes); :func:`c2c`, :func:`r2c` and :func:`c2r` take
+``scipy.fft``-style ``s`` / ``axes`` / ``norm``, resolve them with
+:func:`fracfft._validate.normalize_fft` and call the launchers. Every launch gets
+``threads_per_block``. Under ``NUMBA_ENABLE_CUDASIM=1`` the same code runs, slowly,
+on the CPU.
 """
 
 import functools
@@ -31,12 +36,33 @@ import warnings
 import numpy as np
 from numba import cuda
 
+from ..._validate import normalize_fft
+from . import _plans
+from ._cuda_kernels import (
+    chirp_postmul_kernel,
+    chirp_premul_kernel,
+    copy_kernel,
+    gather_kernel,
+    hermitian_gather_kernel,
+    multiply_kernel,
+    radix2_kernel,
+    radix4_kernel,
+    radix8_kernel,
+    real_part_kernel,
+    real_scatter_kernel,
+    row_multiply_kernel,
+    scatter_kernel,
+)
+
 __all__ = [
     "DEFAULT_THREADS_PER_BLOCK",
     "as_device_array",
     "c2c",
     "c2r",
     "is_device_array",
+    "launch_c2c",
+    "launch_c2r",
+    "launch_r2c",
     "multiply_inplace",
     "r2c",
     "real_part",
@@ -49,8 +75,6 @@ DEFAULT_THREADS_PER_BLOCK = 128
 # Grid-stride loops make any grid size correct; cap it so huge batches do not
 # exceed the grid limit and each thread does a few items.
 _MAX_BLOCKS = 65535
-
-_NORMS = ("backward", "ortho", "forward")
 
 
 # --------------------------------------------------------------------------
@@ -142,289 +166,10 @@ def _launch(kernel, total, tpb, *args):
     configured(*args)
 
 
-# --------------------------------------------------------------------------
-# Kernels. Each walks its items with a grid-stride loop; sizes, directions and
-# scales arrive as arguments, never as module globals.
-# --------------------------------------------------------------------------
-@cuda.jit
-def gather_kernel(src, dst, n_src, post):
-    """dst[r, j] = src viewed as (pre, n_src, post) at [r // post, j, r % post]; 0 past n_src."""
-    rows, n = dst.shape
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * n, step):
-        r = idx // n
-        j = idx - r * n
-        if j < n_src:
-            p = r // post
-            q = r - p * post
-            dst[r, j] = src.flat[(p * n_src + j) * post + q]
-        else:
-            dst[r, j] = 0
-
-
-@cuda.jit
-def hermitian_gather_kernel(src, dst, m_src, post):
-    """Rebuild a full Hermitian spectrum dst (rows, n) from a half spectrum of length m_src."""
-    rows, n = dst.shape
-    half = n // 2
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * n, step):
-        r = idx // n
-        j = idx - r * n
-        k = j if j <= half else n - j
-        if k < m_src:
-            p = r // post
-            q = r - p * post
-            v = src.flat[(p * m_src + k) * post + q]
-            if j > half:
-                v = v.conjugate()
-            dst[r, j] = v
-        else:
-            dst[r, j] = 0
-
-
-@cuda.jit
-def scatter_kernel(src, dst):
-    """dst[p, j, q] = src[p * post + q, j] for dst (pre, m, post), src (pre * post, >= m)."""
-    pre, m, post = dst.shape
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, pre * m * post, step):
-        p = idx // (m * post)
-        rem = idx - p * (m * post)
-        j = rem // post
-        q = rem - j * post
-        dst[p, j, q] = src[p * post + q, j]
-
-
-@cuda.jit
-def real_scatter_kernel(src, dst):
-    """Real part of scatter_kernel: dst[p, j, q] = src[p * post + q, j].real."""
-    pre, m, post = dst.shape
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, pre * m * post, step):
-        p = idx // (m * post)
-        rem = idx - p * (m * post)
-        j = rem // post
-        q = rem - j * post
-        dst[p, j, q] = src[p * post + q, j].real
-
-
-@cuda.jit
-def radix2_kernel(src, dst, tw, stride, forward, scale):
-    """One radix-2 Stockham stage on the rows of src (rows, n) into dst.
-
-    tw[k] = exp(-2j*pi*k/n); the current sub-length is n / stride.
-    """
-    rows, n = src.shape
-    half = n // 2
-    m = half // stride
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * half, step):
-        r = idx // half
-        t = idx - r * half
-        p = t // stride
-        q = t - p * stride
-        w = tw[p * stride]
-        if not forward:
-            w = w.conjugate()
-        a = src[r, q + stride * p]
-        b = src[r, q + stride * (p + m)]
-        dst[r, q + stride * 2 * p] = (a + b) * scale
-        dst[r, q + stride * (2 * p + 1)] = (a - b) * w * scale
-
-
-@cuda.jit
-def radix4_kernel(src, dst, tw, stride, forward, ij, scale):
-    """One radix-4 Stockham stage on the rows of src (rows, n) into dst.
-
-    ij is +1j (forward) or -1j (inverse) in the work dtype, so single precision
-    never meets a double-precision literal.
-    """
-    rows, n = src.shape
-    quarter = n // 4
-    m = quarter // stride
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * quarter, step):
-        r = idx // quarter
-        t = idx - r * quarter
-        p = t // stride
-        q = t - p * stride
-        ps = p * stride
-        w1 = tw[ps]
-        w2 = tw[2 * ps]
-        w3 = tw[3 * ps]
-        if not forward:
-            w1 = w1.conjugate()
-            w2 = w2.conjugate()
-            w3 = w3.conjugate()
-        a = src[r, q + stride * p]
-        b = src[r, q + stride * (p + m)]
-        c = src[r, q + stride * (p + 2 * m)]
-        d = src[r, q + stride * (p + 3 * m)]
-        apc = a + c
-        amc = a - c
-        bpd = b + d
-        jbmd = (b - d) * ij
-        o = q + stride * 4 * p
-        dst[r, o] = (apc + bpd) * scale
-        dst[r, o + stride] = (amc - jbmd) * w1 * scale
-        dst[r, o + 2 * stride] = (apc - bpd) * w2 * scale
-        dst[r, o + 3 * stride] = (amc + jbmd) * w3 * scale
-
-
-@cuda.jit
-def radix8_kernel(src, dst, tw, stride, forward, ij, w8, scale):
-    """One radix-8 Stockham stage (fewer passes over memory than radix 4).
-
-    The 8-point DFT is two 4-point DFTs (even and odd inputs) joined with the
-    eighth roots of unity; ij is +-1j and w8 = exp(-+2j*pi/8) in the work dtype.
-    """
-    rows, n = src.shape
-    eighth = n // 8
-    m = eighth // stride
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * eighth, step):
-        r = idx // eighth
-        t = idx - r * eighth
-        p = t // stride
-        q = t - p * stride
-        i0 = q + stride * p
-        sm = stride * m
-        x0 = src[r, i0]
-        x1 = src[r, i0 + sm]
-        x2 = src[r, i0 + 2 * sm]
-        x3 = src[r, i0 + 3 * sm]
-        x4 = src[r, i0 + 4 * sm]
-        x5 = src[r, i0 + 5 * sm]
-        x6 = src[r, i0 + 6 * sm]
-        x7 = src[r, i0 + 7 * sm]
-        # 4-point DFT of the even inputs
-        apc = x0 + x4
-        amc = x0 - x4
-        bpd = x2 + x6
-        jbmd = (x2 - x6) * ij
-        e0 = apc + bpd
-        e1 = amc - jbmd
-        e2 = apc - bpd
-        e3 = amc + jbmd
-        # 4-point DFT of the odd inputs, then the W8^k factors
-        apc = x1 + x5
-        amc = x1 - x5
-        bpd = x3 + x7
-        jbmd = (x3 - x7) * ij
-        o0 = apc + bpd
-        o1 = (amc - jbmd) * w8
-        o2 = (apc - bpd) * -ij
-        o3 = (amc + jbmd) * w8 * -ij
-        ps = p * stride
-        o = q + stride * 8 * p
-        if forward:
-            dst[r, o] = (e0 + o0) * scale
-            dst[r, o + stride] = (e1 + o1) * tw[ps] * scale
-            dst[r, o + 2 * stride] = (e2 + o2) * tw[2 * ps] * scale
-            dst[r, o + 3 * stride] = (e3 + o3) * tw[3 * ps] * scale
-            dst[r, o + 4 * stride] = (e0 - o0) * tw[4 * ps] * scale
-            dst[r, o + 5 * stride] = (e1 - o1) * tw[5 * ps] * scale
-            dst[r, o + 6 * stride] = (e2 - o2) * tw[6 * ps] * scale
-            dst[r, o + 7 * stride] = (e3 - o3) * tw[7 * ps] * scale
-        else:
-            dst[r, o] = (e0 + o0) * scale
-            dst[r, o + stride] = (e1 + o1) * tw[ps].conjugate() * scale
-            dst[r, o + 2 * stride] = (e2 + o2) * tw[2 * ps].conjugate() * scale
-            dst[r, o + 3 * stride] = (e3 + o3) * tw[3 * ps].conjugate() * scale
-            dst[r, o + 4 * stride] = (e0 - o0) * tw[4 * ps].conjugate() * scale
-            dst[r, o + 5 * stride] = (e1 - o1) * tw[5 * ps].conjugate() * scale
-            dst[r, o + 6 * stride] = (e2 - o2) * tw[6 * ps].conjugate() * scale
-            dst[r, o + 7 * stride] = (e3 - o3) * tw[7 * ps].conjugate() * scale
-
-
-@cuda.jit
-def chirp_premul_kernel(src, dst, chirp):
-    """dst[r, k] = src[r, k] * chirp[k] for k < n, zero up to M (Bluestein input)."""
-    rows, big = dst.shape
-    n = src.shape[1]
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * big, step):
-        r = idx // big
-        k = idx - r * big
-        if k < n:
-            dst[r, k] = src[r, k] * chirp[k]
-        else:
-            dst[r, k] = 0
-
-
-@cuda.jit
-def row_multiply_kernel(data, filt):
-    """data[r, k] *= filt[k] (Bluestein convolution in the frequency domain)."""
-    rows, big = data.shape
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * big, step):
-        r = idx // big
-        k = idx - r * big
-        data[r, k] = data[r, k] * filt[k]
-
-
-@cuda.jit
-def chirp_postmul_kernel(src, dst, chirp, scale):
-    """dst[r, k] = src[r, k] * chirp[k] * scale for dst (rows, n), src (rows, M)."""
-    rows, n = dst.shape
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for idx in range(start, rows * n, step):
-        r = idx // n
-        k = idx - r * n
-        dst[r, k] = src[r, k] * chirp[k] * scale
-
-
-@cuda.jit
-def copy_kernel(src, dst):
-    """dst.flat[i] = src.flat[i] (any layout in, cast to dst's dtype)."""
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for i in range(start, dst.size, step):
-        dst.flat[i] = src.flat[i]
-
-
-@cuda.jit
-def real_part_kernel(src, dst):
-    """dst.flat[i] = src.flat[i].real."""
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for i in range(start, dst.size, step):
-        dst.flat[i] = src.flat[i].real
-
-
-@cuda.jit
-def multiply_kernel(spec, sym, shape, sym_strides):
-    """spec.flat[i] *= sym at the broadcast index of i.
-
-    shape is spec's shape; sym_strides holds sym's C-order element strides with
-    0 on broadcast (length-1) dimensions, both as int64 device arrays.
-    """
-    ndim = shape.shape[0]
-    start = cuda.grid(1)
-    step = cuda.gridsize(1)
-    for i in range(start, spec.size, step):
-        rem = i
-        s = 0
-        for k in range(ndim - 1, -1, -1):
-            c = rem % shape[k]
-            rem = rem // shape[k]
-            s += c * sym_strides[k]
-        spec.flat[i] = spec.flat[i] * sym.flat[s]
-
 
 # --------------------------------------------------------------------------
-# Plans: float64 on the host, cast to the work dtype, copied to the device once.
+# Plans: complex128 from the CPU plan builder, cast to the work dtype, copied to
+# the device once.
 # --------------------------------------------------------------------------
 def _device_id():
     # Plan arrays live on one GPU: key the caches by the current device too.
@@ -435,23 +180,25 @@ def _device_id():
 @functools.lru_cache(maxsize=64)
 def _twiddles(n, dtype, device_id):
     """tw[k] = exp(-2j*pi*k/n), k < n, on the device."""
-    k = np.arange(n)
-    tw = np.exp(-2j * np.pi * k / n)
-    return cuda.to_device(tw.astype(dtype))
+    return cuda.to_device(_plans.roots(np.arange(n), n).astype(dtype))
 
 
 @functools.lru_cache(maxsize=64)
 def _bluestein_plan(n, dtype, forward, device_id):
     """Chirp (n,) and the FFT of its conjugate filter, pre-divided by M, on the device."""
     big = 1 << (2 * n - 2).bit_length()  # smallest power of two >= 2n - 1
-    k = np.arange(n, dtype=np.int64)
-    # k*k mod 2n keeps the angle small, so the chirp stays exact to float64 rounding.
-    chirp = np.exp((-1j if forward else 1j) * np.pi * ((k * k) % (2 * n)) / n)
-    filt = np.zeros(big, dtype=np.complex128)
-    filt[:n] = chirp.conj()
-    filt[big - n + 1 :] = chirp[1:][::-1].conj()
-    filt = np.fft.fft(filt) / big  # the 1/M of the inverse FFT, folded in here
+    chirp = _plans.chirp(n)
+    if not forward:
+        chirp = chirp.conj()
+    filt = _plans.chirp_filter(chirp, big)  # the 1/M of the inverse FFT, folded in
     return cuda.to_device(chirp.astype(dtype)), cuda.to_device(filt.astype(dtype))
+
+
+@functools.lru_cache(maxsize=4)
+def _w8(forward):
+    """exp(-+2j*pi/8), the radix-8 stage's constant."""
+    w = _plans.roots(np.array([1]), 8)[0]
+    return w if forward else w.conjugate()
 
 
 def _real_dtype(cdtype):
@@ -490,7 +237,7 @@ def _fft_pow2(work, forward, scale, tpb, writable=True):
     rdtype = _real_dtype(cdtype).type
     tw = _twiddles(n, cdtype, _device_id())
     ij = cdtype.type(1j if forward else -1j)
-    w8 = cdtype.type(np.exp((-2j if forward else 2j) * np.pi / 8))
+    w8 = cdtype.type(_w8(bool(forward)))
     src, dst = work, cuda.device_array_like(work)
     stride = 1
     while True:
@@ -535,65 +282,12 @@ def _fft_rows(work, forward, scale, tpb, writable=True):
     return out
 
 
-# --------------------------------------------------------------------------
-# Argument handling shared by the launchers
-# --------------------------------------------------------------------------
-def _norm_scale(norm, n, forward):
-    if norm is None:
-        norm = "backward"
-    if norm not in _NORMS:
-        raise ValueError(f"invalid norm {norm!r}; choose from {_NORMS}")
-    if norm == "ortho":
-        return 1.0 / math.sqrt(n)
-    if (norm == "backward") != forward:
-        return 1.0 / n
-    return 1.0
 
-
-def _axes_and_shape(shape, s, axes, *, c2r=False):
-    """Normalise (s, axes) as scipy.fft.fftn/irfftn do; returns two lists."""
-    ndim = len(shape)
-    if ndim == 0:
-        raise np.exceptions.AxisError("cannot transform a 0-d array")
-    if axes is None:
-        if s is None:
-            axes = list(range(ndim))
-        else:
-            s_len = 1 if np.ndim(s) == 0 else len(s)
-            axes = list(range(ndim - s_len, ndim))
-    elif np.ndim(axes) == 0:
-        axes = [axes]
-    out_axes = []
-    for ax in axes:
-        ax = int(ax)
-        if not -ndim <= ax < ndim:
-            raise np.exceptions.AxisError(ax, ndim)
-        out_axes.append(ax % ndim)
-    if len(set(out_axes)) != len(out_axes):
-        raise ValueError("all axes must be unique")
-    if s is None:
-        s = [-1] * len(out_axes)
-    elif np.ndim(s) == 0:
-        s = [s]
-    s = [int(v) for v in s]
-    if len(s) != len(out_axes):
-        raise ValueError("when given, axes and shape arguments have to be of the same length")
-    lengths = []
-    for i, (ax, v) in enumerate(zip(out_axes, s, strict=True)):
-        if v == -1:
-            v = shape[ax]
-            if c2r and i == len(out_axes) - 1:
-                v = 2 * (shape[ax] - 1)
-        if v < 1:
-            raise ValueError(f"invalid number of data points ({v}) specified")
-        lengths.append(v)
-    return out_axes, lengths
-
-
-def _axis_transform(cur, ax, n_out, forward, norm, tpb, cdtype, keep=None):
+def _axis_transform(cur, ax, n_out, forward, scale, tpb, cdtype, keep=None):
     """c2c along one axis of a device array; returns a new C-contiguous array.
 
     keep: how many leading output bins to keep (r2c's half spectrum); None = all.
+    scale: factor applied to every output value.
     """
     shape = tuple(cur.shape)
     pre = math.prod(shape[:ax])
@@ -609,7 +303,7 @@ def _axis_transform(cur, ax, n_out, forward, norm, tpb, cdtype, keep=None):
     else:
         work, writable = cuda.device_array((rows, n_out), dtype=cdtype), True
         _launch(gather_kernel, rows * n_out, tpb, cur, work, shape[ax], post)
-    res = _fft_rows(work, forward, _norm_scale(norm, n_out, forward), tpb, writable)
+    res = _fft_rows(work, forward, scale, tpb, writable)
     if post == 1 and m == n_out:
         return res.reshape(out_shape)  # already in place: rows are the leading dims
     out = cuda.device_array((pre, m, post), dtype=cdtype)
@@ -623,9 +317,114 @@ def _fresh_copy(d_a, dtype, tpb):
     return out
 
 
+
 # --------------------------------------------------------------------------
-# Public launchers
+# Launchers: normalised arguments
 # --------------------------------------------------------------------------
+def _dtypes(d_a, op):
+    """(device view, complex work dtype) of ``d_a`` for transform ``op``."""
+    d_a = as_device_array(d_a)
+    return d_a, _complex_dtype(d_a.dtype, real_only=op == "r2c")
+
+
+def launch_c2c(d_a, axes, lengths, forward, norm, threads_per_block):
+    """N-D complex FFT of a device array, normalised arguments.
+
+    Parameters
+    ----------
+    d_a : device array
+        numba.cuda device array (or a ``__cuda_array_interface__`` object); real input is
+        promoted (float32 -> complex64, otherwise complex128).
+    axes : tuple of int
+        Distinct non-negative axes (may be empty: a converted copy).
+    lengths : tuple of int
+        Output length (at least 1) along each axis: crop or zero-pad.
+    forward : bool
+        Direction.
+    norm : {"backward", "ortho", "forward"}
+        Normalisation.
+    threads_per_block : int or None
+        CUDA block size for every launch (None: :data:`DEFAULT_THREADS_PER_BLOCK`).
+
+    Returns
+    -------
+    numba.cuda device array
+        A new C-contiguous complex64/complex128 array; ``d_a`` is not modified.
+    """
+    tpb = _tpb(threads_per_block)
+    d_a, cdtype = _dtypes(d_a, "c2c")
+    if not axes:
+        return _fresh_copy(d_a, cdtype, tpb)
+    sc = _plans.scale(norm, math.prod(lengths), forward)
+    cur = d_a
+    for i, (ax, n) in enumerate(zip(reversed(axes), reversed(lengths))):
+        cur = _axis_transform(cur, ax, n, bool(forward), sc if i == 0 else 1.0, tpb, cdtype)
+    return cur
+
+
+def launch_r2c(d_a, axes, lengths, forward, norm, threads_per_block):
+    """N-D real-to-complex FFT of a device array (``rfftn``), normalised arguments.
+
+    Parameters are those of :func:`launch_c2c` (``forward`` must be True; ``axes`` not
+    empty); the last axis keeps ``lengths[-1] // 2 + 1`` bins. Complex input is a
+    TypeError, as in ``numpy.fft.rfftn``.
+    """
+    tpb = _tpb(threads_per_block)
+    d_a, cdtype = _dtypes(d_a, "r2c")
+    n = lengths[-1]
+    sc = _plans.scale(norm, math.prod(lengths), True)
+    cur = _axis_transform(d_a, axes[-1], n, True, sc, tpb, cdtype, keep=n // 2 + 1)
+    for ax, m in zip(reversed(axes[:-1]), reversed(lengths[:-1])):
+        cur = _axis_transform(cur, ax, m, True, 1.0, tpb, cdtype)
+    return cur
+
+
+def launch_c2r(d_a, axes, lengths, forward, norm, threads_per_block):
+    """N-D complex-to-real inverse FFT of a device array (``irfftn``), normalised arguments.
+
+    Parameters are those of :func:`launch_c2c` (``forward`` must be False; ``axes`` not
+    empty); ``lengths[-1]`` is the real output length of the last axis. As in pocketfft,
+    the imaginary parts of the zero and Nyquist bins are ignored. Returns a new float32
+    (complex64 input) or float64 array.
+    """
+    tpb = _tpb(threads_per_block)
+    d_a, cdtype = _dtypes(d_a, "c2r")
+    rdtype = _real_dtype(cdtype)
+    sc = _plans.scale(norm, math.prod(lengths), False)
+    cur = d_a
+    for ax, m in zip(reversed(axes[:-1]), reversed(lengths[:-1])):
+        cur = _axis_transform(cur, ax, m, False, 1.0, tpb, cdtype)
+    ax, n = axes[-1], lengths[-1]
+    shape = tuple(cur.shape)
+    pre = math.prod(shape[:ax])
+    post = math.prod(shape[ax + 1 :])
+    rows = pre * post
+    out = cuda.device_array((pre, n, post), dtype=rdtype)
+    out_shape = shape[:ax] + (n,) + shape[ax + 1 :]
+    if rows == 0:
+        return out.reshape(out_shape)
+    work = cuda.device_array((rows, n), dtype=cdtype)
+    _launch(hermitian_gather_kernel, rows * n, tpb, cur, work, shape[ax], post)
+    res = _fft_rows(work, False, sc, tpb)
+    _launch(real_scatter_kernel, out.size, tpb, res, out)
+    return out.reshape(out_shape)
+
+
+# --------------------------------------------------------------------------
+# scipy.fft-style entry points
+# --------------------------------------------------------------------------
+def _resolve(d_a, s, axes, norm, *, real, c2r=False):
+    """Device view and ``normalize_fft``'s (lengths, axes, norm) for scipy-style arguments."""
+    d_a = as_device_array(d_a)
+    if d_a.ndim == 0:
+        raise np.exceptions.AxisError("cannot transform a 0-d array")
+    if isinstance(axes, (int, np.integer)) and s is not None and np.ndim(s) == 0:
+        s = (s,)
+    lengths, axes, norm, _ = normalize_fft(tuple(d_a.shape), s, axes, norm, None, c2r=c2r,
+                                           real=real, api="scipy")
+    return d_a, lengths, axes, norm
+
+
 def c2c(d_a, s, axes, forward, norm, threads_per_block=None):
     """N-D complex FFT of a device array, like `scipy.fft.fftn` / `scipy.fft.ifftn`.
 
@@ -651,15 +450,8 @@ def c2c(d_a, s, axes, forward, norm, threads_per_block=None):
         A new C-contiguous complex64/complex128 array; `d_a` is not modified.
     """
     tpb = _tpb(threads_per_block)
-    d_a = as_device_array(d_a)
-    cdtype = _complex_dtype(d_a.dtype)
-    axes, lengths = _axes_and_shape(tuple(d_a.shape), s, axes)
-    if not axes:
-        return _fresh_copy(d_a, cdtype, tpb)
-    cur = d_a
-    for ax, n in zip(reversed(axes), reversed(lengths), strict=True):
-        cur = _axis_transform(cur, ax, n, bool(forward), norm, tpb, cdtype)
-    return cur
+    d_a, lengths, axes, norm = _resolve(d_a, s, axes, norm, real=False)
+    return launch_c2c(d_a, axes, lengths, forward, norm, tpb)
 
 
 def r2c(d_a, s, axes, norm, threads_per_block=None):
@@ -689,16 +481,9 @@ def r2c(d_a, s, axes, norm, threads_per_block=None):
         For complex input, as `numpy.fft.rfftn`.
     """
     tpb = _tpb(threads_per_block)
-    d_a = as_device_array(d_a)
-    cdtype = _complex_dtype(d_a.dtype, real_only=True)
-    axes, lengths = _axes_and_shape(tuple(d_a.shape), s, axes)
-    if not axes:
-        return _fresh_copy(d_a, cdtype, tpb)
-    n = lengths[-1]
-    cur = _axis_transform(d_a, axes[-1], n, True, norm, tpb, cdtype, keep=n // 2 + 1)
-    for ax, m in zip(reversed(axes[:-1]), reversed(lengths[:-1]), strict=True):
-        cur = _axis_transform(cur, ax, m, True, norm, tpb, cdtype)
-    return cur
+    d_a, _ = _dtypes(d_a, "r2c")
+    d_a, lengths, axes, norm = _resolve(d_a, s, axes, norm, real=True)
+    return launch_r2c(d_a, axes, lengths, True, norm, tpb)
 
 
 def c2r(d_a, s, axes, norm, threads_per_block=None):
@@ -725,29 +510,9 @@ def c2r(d_a, s, axes, norm, threads_per_block=None):
         imaginary parts of the zero and Nyquist bins are ignored.
     """
     tpb = _tpb(threads_per_block)
-    d_a = as_device_array(d_a)
-    cdtype = _complex_dtype(d_a.dtype)
-    rdtype = _real_dtype(cdtype)
-    axes, lengths = _axes_and_shape(tuple(d_a.shape), s, axes, c2r=True)
-    if not axes:
-        return _fresh_copy(d_a, rdtype, tpb)  # nothing to invert: the real part
-    cur = d_a
-    for ax, m in zip(reversed(axes[:-1]), reversed(lengths[:-1]), strict=True):
-        cur = _axis_transform(cur, ax, m, False, norm, tpb, cdtype)
-    ax, n = axes[-1], lengths[-1]
-    shape = tuple(cur.shape)
-    pre = math.prod(shape[:ax])
-    post = math.prod(shape[ax + 1 :])
-    rows = pre * post
-    out = cuda.device_array((pre, n, post), dtype=rdtype)
-    out_shape = shape[:ax] + (n,) + shape[ax + 1 :]
-    if rows == 0:
-        return out.reshape(out_shape)
-    work = cuda.device_array((rows, n), dtype=cdtype)
-    _launch(hermitian_gather_kernel, rows * n, tpb, cur, work, shape[ax], post)
-    res = _fft_rows(work, False, _norm_scale(norm, n, False), tpb)
-    _launch(real_scatter_kernel, out.size, tpb, res, out)
-    return out.reshape(out_shape)
+    d_a, _ = _dtypes(d_a, "c2r")
+    d_a, lengths, axes, norm = _resolve(d_a, s, axes, norm, real=True, c2r=True)
+    return launch_c2r(d_a, axes, lengths, False, norm, tpb)
 
 
 def multiply_inplace(d_spec, d_sym, threads_per_block=None):

@@ -10,18 +10,19 @@ stay writeable only because the kernels' signatures take mutable arrays).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
-__all__ = ["SMALL_PRIMES", "c2c_plan", "factor", "fast_length", "real_plan", "roots",
-           "stage_twiddles"]
+__all__ = ["SMALL_PRIMES", "c2c_plan", "chirp", "chirp_filter", "factor", "fast_length",
+           "real_plan", "roots", "scale", "stage_twiddles"]
 
 #: Prime factors handled by the mixed-radix Stockham kernels; any other factor -> Bluestein.
 SMALL_PRIMES = (3, 5, 7)
 
 
-def roots(num, den):
-    """Return ``exp(-2j*pi*num/den)`` in complex128, accurate to about one ulp.
+def roots(num, den, real=np.float64):
+    """Return ``exp(-2j*pi*num/den)``, accurate to about one ulp of ``real``.
 
     Parameters
     ----------
@@ -29,11 +30,13 @@ def roots(num, den):
         Numerators, ``0 <= num < den``.
     den : int
         Denominator.
+    real : numpy dtype, optional
+        Precision of the computation: float64 (the default) or longdouble.
 
     Returns
     -------
     ndarray
-        complex128 roots of unity.
+        complex128 (clongdouble for ``real=longdouble``) roots of unity.
     """
     # Exact integer reduction: angle = (pi/2) * (q + r/den) with 2r <= den after folding,
     # so cos/sin only ever see arguments in [0, pi/4].
@@ -41,7 +44,9 @@ def roots(num, den):
     q = v // den
     r = v - q * den
     flip = 2 * r > den
-    a = (0.5 * np.pi) * (np.where(flip, den - r, r) / den)
+    real = np.dtype(real)
+    half_pi = 2 * np.arctan(real.type(1))  # pi/2 in the working precision
+    a = half_pi * (np.where(flip, den - r, r).astype(real) / real.type(den))
     c, s = np.cos(a), np.sin(a)
     c, s = np.where(flip, s, c), np.where(flip, c, s)
     q %= 4
@@ -164,21 +169,89 @@ def c2c_plan(n, dtype):
     size = fast_length(2 * n - 1)
     radices, _ = factor(size)
     tw = roots(np.arange(size), size)
+    c = chirp(n)
+    stw = stage_twiddles(tw, radices)
+    filt = chirp_filter(c, size, (radices, tw, stw))
+    return (radices, tw.astype(dtype), c.astype(dtype), filt.astype(dtype), stw.astype(dtype))
+
+
+def chirp(n):
+    """Bluestein's chirp ``exp(-i pi j^2/n)``, ``j < n``, in complex128 (exact angle reduction).
+
+    Parameters
+    ----------
+    n : int
+        Transform length.
+
+    Returns
+    -------
+    ndarray
+        complex128, shape ``(n,)``; the inverse transform uses its conjugate.
+    """
     j = np.arange(n, dtype=np.int64)
-    chirp = roots((j * j) % (2 * n), 2 * n)
+    return roots((j * j) % (2 * n), 2 * n)
+
+
+def chirp_filter(c, size, plan=None):
+    """Length-``size`` DFT of the wrapped ``conj(c)``, divided by ``size`` (complex128).
+
+    Parameters
+    ----------
+    c : ndarray
+        The chirp of :func:`chirp`, length ``n`` with ``2n - 1 <= size``.
+    size : int
+        Convolution length: any length the CPU kernels transform directly (smooth).
+    plan : tuple, optional
+        ``(radices, twiddles, stage twiddles)`` of ``size`` in complex128, when already built.
+
+    Returns
+    -------
+    ndarray
+        complex128, shape ``(size,)``: the filter spectrum with the inverse FFT's ``1/size``
+        folded in, for the CPU kernels and the numba.cuda Bluestein steps alike.
+    """
+    n = c.size
+    if plan is None:
+        radices, _ = factor(size)
+        tw = roots(np.arange(size), size)
+        plan = (radices, tw, stage_twiddles(tw, radices))
+    radices, tw, stw = plan
     b = np.zeros((1, size), np.complex128)
-    b[0, :n] = chirp.conj()
-    b[0, size - n + 1:] = chirp[:0:-1].conj()
+    b[0, :n] = c.conj()
+    b[0, size - n + 1:] = c[:0:-1].conj()
     # The filter spectrum is always computed in complex128, by our own kernel.
     from ._kernels import C2C_FORWARD, rows
 
     filt = np.empty_like(b)
     e = np.empty(0, np.complex128)
-    stw = stage_twiddles(tw, radices)
     rows(C2C_FORWARD, b, np.empty((0, 0)), filt, np.empty((0, 0)), 1.0 / size, radices, tw,
          e, e, stw, e, np.empty((0, 0), np.complex128), 0, 1)
-    return (radices, tw.astype(dtype), chirp.astype(dtype), filt[0].astype(dtype),
-            stw.astype(dtype))
+    return filt[0]
+
+
+def scale(norm, n, forward, real=float):
+    """Factor of a length-``n`` transform in direction ``forward`` under ``norm``.
+
+    Parameters
+    ----------
+    norm : {"backward", "ortho", "forward"}
+        Normalisation.
+    n : int
+        Transform length (the product of the lengths for an n-dimensional transform).
+    forward : bool
+        Direction.
+    real : type, optional
+        Python ``float`` (the default) or ``numpy.longdouble`` for long double transforms.
+
+    Returns
+    -------
+    float or numpy.longdouble
+    """
+    if norm == "ortho":
+        return real(1) / (math.sqrt(n) if real is float else np.sqrt(real(n)))
+    if (norm == "forward") == forward:
+        return real(1) / real(n)
+    return real(1)
 
 
 @functools.lru_cache(maxsize=64)

@@ -51,7 +51,6 @@ import fracfft  # noqa: E402
 
 FULL_SIZES = (32, 64, 128, 256, 512, 4096, 16384)
 QUICK_SIZES = (32, 64, 128, 256, 512)
-HOST_BACKENDS = ("scipy", "numpy", "manual", "mkl", "fftw")
 TOTAL_BUDGET_S = 240.0  # keep the whole run under 5 minutes
 ALPHA = 0.6
 PDE_SIZES = (64, 128, 256)
@@ -63,10 +62,11 @@ def say(msg=""):
 
 
 def available_backends():
+    from fracfft.fft._backends import HOST, load_order
     from fracfft.fft._registry import load_backend
 
     found, missing = [], {}
-    for name in HOST_BACKENDS:
+    for name in load_order(HOST):
         try:
             load_backend(name)
             found.append(name)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from fracfft.fft import _registry
+from fracfft.fft import _backends, _registry
 
 
 @pytest.fixture
@@ -18,14 +18,15 @@ def _fresh_backend_state(monkeypatch):
 
 
 def host_backends():
-    """Backends whose library is importable here.
+    """Host backends whose library is importable here, loaded in ``_backends.load_order``.
 
-    pyFFTW is loaded before mkl_fft on purpose: MKL exports FFTW3-compatible symbols, and once
-    it is loaded a pyFFTW loaded after it plans through MKL's wrappers, which return NULL plans
-    for some layouts (a known clash of the two libraries in one process, see the docs).
+    That order loads pyFFTW before mkl_fft on purpose: MKL exports FFTW3-compatible symbols,
+    and once it is loaded a pyFFTW loaded after it plans through MKL's wrappers, which return
+    NULL plans for some layouts (a known clash of the two libraries in one process, see the
+    docs; the rule is the ``load_before`` field of the fftw record).
     """
     names = []
-    for name in ("scipy", "numpy", "manual", "fftw", "mkl"):
+    for name in _backends.load_order(_backends.HOST):
         try:
             _registry.load_backend(name)
         except ImportError:

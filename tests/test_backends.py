@@ -9,7 +9,7 @@ import pytest
 import scipy.fft
 
 import fracfft
-from fracfft.fft import _registry
+from fracfft.fft import _backends, _registry
 
 from conftest import HOST_BACKENDS
 
@@ -131,10 +131,10 @@ def test_unknown_backend_lists_the_names():
 def test_missing_package_names_the_extra(name, module, monkeypatch):
     # Hide the package whether or not it is installed here; drop any adapter state it loaded.
     monkeypatch.setitem(sys.modules, module, None)
-    adapter_module, attr = _registry._ADAPTERS[name][:2]
-    adapter = importlib.import_module(adapter_module)
-    if attr is not None:
-        monkeypatch.setattr(getattr(adapter, attr), "_fft", None)
+    record = _backends.BY_NAME[name]
+    adapter = importlib.import_module(record.module)
+    if record.attr is not None:
+        monkeypatch.setattr(getattr(adapter, record.attr), "_fft", None)
     fracfft.set_fft_backend(name)  # accepted: every known name is
     assert fracfft.get_fft_backend() == name
     with pytest.raises(ImportError, match=rf"pip install fracfft\[{name}\]"):

@@ -18,9 +18,13 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+from pathlib import Path
 
-from fracfft._baseline import native_weyl  # noqa: F401 - re-exported for run.py
-from fracfft._timing import interleaved, medians, time_call  # noqa: F401 - one protocol for all
+# The scripts measure the fracfft of this checkout, installed or not (as their children do).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fracfft._baseline import native_weyl  # noqa: E402, F401 - re-exported for run.py
+from fracfft._timing import interleaved, medians, time_call  # noqa: E402, F401 - for all scripts
 
 MMAP_THRESHOLD = 64 * 1024
 

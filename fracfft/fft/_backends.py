@@ -96,8 +96,9 @@ def load_order(names=None) -> list[str]:
 
     Table order, except that a backend moves ahead of those in its ``load_before``.
     """
+    table = list(BY_NAME)
     ordered: list[str] = []
-    for name in (BY_NAME if names is None else names):
+    for name in (table if names is None else sorted(names, key=table.index)):
         ahead = [ordered.index(m) for m in BY_NAME[name].load_before if m in ordered]
         ordered.insert(min(ahead, default=len(ordered)), name)
     return ordered

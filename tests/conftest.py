@@ -1,3 +1,6 @@
+import importlib
+import sys
+
 import numpy as np
 import pytest
 
@@ -34,6 +37,22 @@ def host_backends():
         names.append(name)
     return names
 
+
+def hide_backend(monkeypatch, name, module):
+    """Make backend ``name`` find its library missing: ``import module`` raises ImportError.
+
+    Works whether or not the library is installed here; any adapter state it loaded is dropped.
+    """
+    monkeypatch.setitem(sys.modules, module, None)
+    record = _backends.BY_NAME[name]
+    adapter = importlib.import_module(record.module)
+    if record.attr is not None:
+        monkeypatch.setattr(getattr(adapter, record.attr), "_fft", None)
+
+
+# (backend, the module its adapter imports) for every backend behind a pip extra.
+MISSABLE = [("mkl", "mkl_fft.interfaces.scipy_fft"), ("fftw", "pyfftw.interfaces.scipy_fft"),
+            ("cupy", "cupy")]
 
 HOST_BACKENDS = host_backends()
 assert "scipy" in HOST_BACKENDS and "numpy" in HOST_BACKENDS

@@ -12,6 +12,8 @@ import pytest
 import fracfft
 from fracfft.fft import _backends, _registry
 
+from conftest import MISSABLE, hide_backend
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -62,15 +64,14 @@ def test_pyfftw_loads_before_mkl_fft():
     assert _backends.load_order(["mkl"]) == ["mkl"]
 
 
-@pytest.mark.parametrize("name,module", [("mkl", "mkl_fft.interfaces.scipy_fft"),
-                                         ("fftw", "pyfftw.interfaces.scipy_fft"),
-                                         ("cupy", "cupy")])
+def test_every_backend_behind_an_extra_is_tested_missing():
+    assert [name for name, _ in MISSABLE] == [b.name for b in _backends.TABLE if b.extra]
+
+
+@pytest.mark.parametrize("name,module", MISSABLE)
 def test_install_hint_said_once(name, module, monkeypatch):
-    monkeypatch.setitem(sys.modules, module, None)
+    hide_backend(monkeypatch, name, module)
     record = _backends.BY_NAME[name]
-    adapter = importlib.import_module(record.module)
-    if record.attr is not None:
-        monkeypatch.setattr(getattr(adapter, record.attr), "_fft", None)
     with pytest.raises(ImportError) as info:
         fracfft.fft.fft(np.ones(8), backend=name)
     text = str(info.value)

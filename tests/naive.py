@@ -154,7 +154,7 @@ def trandn(gen, *shape, dtype=None, requires_grad=False):
     """Standard normal torch tensor, drawn in float64 from ``gen`` then cast to ``dtype``."""
     import torch
 
-    t = torch.randn(*shape, generator=gen, dtype=torch.float64)
+    t = torch.randn(shape, generator=gen, dtype=torch.float64)  # shape () included
     if dtype is not None:
         t = t.to(dtype)
     return t.requires_grad_(requires_grad)

@@ -62,17 +62,17 @@ def say(msg=""):
 
 
 def available_backends():
+    """Host backends that load here, in table order; loaded in the table's safe load order."""
     from fracfft.fft._backends import HOST, load_order
     from fracfft.fft._registry import load_backend
 
-    found, missing = [], {}
+    missing = {}
     for name in load_order(HOST):
         try:
             load_backend(name)
-            found.append(name)
         except Exception as exc:  # noqa: BLE001 - report why and leave the row out
             missing[name] = f"{type(exc).__name__}: {exc}"
-    return found, missing
+    return [name for name in HOST if name not in missing], missing
 
 
 def import_torch():

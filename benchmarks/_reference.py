@@ -8,6 +8,9 @@ r"""Reference implementations that fracfft is benchmarked against, and the measu
   (``irfft(rfft(x) * K(alpha), n)``), the same symbol as fracfft (zero mode 0, Nyquist bin the
   real part), so its values agree with fracfft's to rounding.
 * :func:`peak_rss`: peak resident memory added by one call (see :data:`MEMORY_METHOD`).
+* :func:`interleaved`, :func:`medians`, :func:`time_call` (from :mod:`fracfft._timing`): the
+  timing protocol of every script here: medians of repeats, several implementations timed in
+  turn in an order that changes every round.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
-import time
+from pathlib import Path
 
-import numpy as np
+# The scripts measure the fracfft of this checkout, installed or not (as their children do).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fracfft._baseline import native_weyl  # noqa: F401 - re-exported for run.py
+from fracfft._baseline import native_weyl  # noqa: E402, F401 - re-exported for run.py
+from fracfft._timing import interleaved, medians, time_call  # noqa: E402, F401 - for all scripts
 
 MMAP_THRESHOLD = 64 * 1024
 
@@ -80,29 +85,6 @@ def peak_rss(fn):
         return None
     fn()
     return max(0, _status_kib("VmHWM") - before) * 1024
-
-
-def time_call(fn, *, budget_s, max_repeats, min_repeats=3, warmup=True):
-    """Median and count of wall times of ``fn()``, and the warm-up's time (or None).
-
-    Runs at least ``min_repeats`` times (1 when the warm-up alone took longer than
-    ``budget_s``) and stops after ``max_repeats`` or once ``budget_s`` is spent.
-    """
-    first = None
-    if warmup:
-        start = time.perf_counter()
-        fn()
-        first = time.perf_counter() - start
-        if first > budget_s:
-            min_repeats = 1
-    times = []
-    deadline = time.perf_counter() + budget_s
-    while len(times) < max_repeats and (len(times) < min_repeats
-                                        or time.perf_counter() < deadline):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), len(times), first
 
 
 # ----------------------------------------------------------------------------- torch

@@ -38,8 +38,11 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import fracfft  # noqa: E402
+from fracfft.fft._backends import BY_NAME, HOST, load_order  # noqa: E402
 
 ALPHA = 0.6
+# The backends with scipy.fft's interface (scipy, then pyFFTW before mkl_fft: load order).
+SCIPY_LIKE = tuple(b for b in load_order(HOST) if BY_NAME[b].module == "fracfft.fft._scipy")
 
 
 def say(msg=""):
@@ -137,19 +140,6 @@ def million_predicted(n_small, t_small, budget):
         f"  ratio ~{predicted / ours:.0f}x")
 
 
-def interleaved(fns, repeats):
-    """Medians of ``fns`` timed in turn, so a busy machine slows them alike."""
-    for f in fns.values():
-        f()  # warm: plans, weights, spectra
-    times = {k: [] for k in fns}
-    for _ in range(repeats):
-        for k, f in fns.items():
-            start = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - start)
-    return {k: float(np.median(v)) for k, v in times.items()}
-
-
 def batch_rows(shape, repeats):
     from scipy.signal import fftconvolve
 
@@ -159,20 +149,21 @@ def batch_rows(shape, repeats):
     n = shape[-1]
     w = fracfft.weights(n, ALPHA)[None, :]
     fns = {"fftconvolve": lambda: fftconvolve(x, w, axes=-1)[:, :n]}
-    for b in ("scipy", "fftw", "mkl"):
+    for b in SCIPY_LIKE:
         try:
             load_backend(b)
         except ImportError:
             continue
         fns[f"gl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, kind="gl", backend=b)
         fns[f"weyl/{b}"] = lambda b=b: fracfft.derivative(x, ALPHA, backend=b)
-    t = interleaved(fns, repeats)
+    # Timed in turn (warm-up round: plans, weights, spectra), so a busy machine slows all alike.
+    t = ref.medians(ref.interleaved(fns, repeats, order="fixed"))
     err = np.abs(fracfft.derivative(x, ALPHA, kind="gl") - fftconvolve(x, w, axes=-1)[:, :n])
     say(f"[4] scipy.signal.fftconvolve(x, w)[:, :N], weights prebuilt, {shape}: "
         f"fftconvolve {fmt(t['fftconvolve'])}  fracfft (scipy) {fmt(t['gl/scipy'])}  "
         f"fracfft/fftconvolve {t['gl/scipy'] / t['fftconvolve']:5.2f}  "
         f"(max diff {err.max():.1e})")
-    for b in ("scipy", "fftw", "mkl"):
+    for b in SCIPY_LIKE:
         if f"gl/{b}" in t:
             say(f"[5] periodic weyl vs gl, {shape}, backend {b}: weyl {fmt(t[f'weyl/{b}'])}  "
                 f"gl {fmt(t[f'gl/{b}'])}  gl/weyl {t[f'gl/{b}'] / t[f'weyl/{b}']:5.2f}")

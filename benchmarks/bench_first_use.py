@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+import _reference as ref
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPT = """
@@ -49,21 +51,31 @@ def timed(argv, cache):
 
 
 def measure(label, argv, repeat, cold_target, warm_target):
-    rows = {"cold": [], "warm": []}
-    notices = {"cold": [], "warm": []}
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as cache:
-            for state in ("cold", "warm"):
-                wall, cpu, err = timed(argv, cache)
-                rows[state].append((wall, cpu))
-                notices[state].append(err.count(NOTICE))
+    cache = []  # this round's cache directory: "cold" starts it empty, "warm" reuses it
+
+    def setup(state, i):
+        if state == "cold":
+            if cache:
+                cache.pop().cleanup()
+            cache.append(tempfile.TemporaryDirectory())
+
+    def run():
+        wall, cpu, err = timed(argv, cache[-1].name)
+        return wall, cpu, err.count(NOTICE)
+
+    try:
+        rows = ref.interleaved({"cold": run, "warm": run}, repeat, warmup=0, order="fixed",
+                               setup=setup, self_timed=True)
+    finally:
+        for c in cache:
+            c.cleanup()
     for state, target in (("cold", cold_target), ("warm", warm_target)):
-        wall = statistics.median(w for w, _ in rows[state])
-        cpu = statistics.median(c for _, c in rows[state])
+        wall = statistics.median(w for w, _, _ in rows[state])
+        cpu = statistics.median(c for _, c, _ in rows[state])
+        notices = max(n for _, _, n in rows[state])
         flag = "" if target is None else ("  ok" if wall <= target else
                                           f"  MISSED (target <= {target} s)")
-        print(f"{label:>28} {state:>5} {wall:8.2f} {cpu:8.2f}   notice x{max(notices[state])}"
-              f"{flag}")
+        print(f"{label:>28} {state:>5} {wall:8.2f} {cpu:8.2f}   notice x{notices}{flag}")
 
 
 def main():

@@ -12,7 +12,8 @@ import argparse
 import os
 import statistics
 import sys
-import time
+
+import _reference as ref  # this folder, first on sys.path; puts this checkout's fracfft first
 
 
 def _gpu_available():
@@ -27,15 +28,10 @@ def _gpu_available():
 
 
 def _median_ms(fn, sync, repeat):
-    fn()  # warm-up: compilation, plan creation, caches
-    sync()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        sync()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    """Median ms of ``fn()`` and the device's finishing it, after a warm-up call."""
+    # Warm-up: compilation, plan creation, caches.
+    times = ref.interleaved({"fn": lambda: (fn(), sync())}, repeat)["fn"]
+    return statistics.median(times) * 1e3
 
 
 def main(argv=None):
@@ -53,11 +49,7 @@ def main(argv=None):
     import numpy as np
     from numba import cuda
 
-    try:
-        from fracfft.fft.manual import _cuda
-    except ImportError:  # run from a checkout without installing
-        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        from fracfft.fft.manual import _cuda
+    from fracfft.fft.manual import _cuda
 
     rows, n = args.rows, 1 << args.log2n
     rng = np.random.default_rng(0)

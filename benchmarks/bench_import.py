@@ -4,14 +4,21 @@
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 
+import _reference as ref
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def _time_import(stmt: str) -> float:
     code = f"import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
     return float(out.stdout)
 
 
@@ -19,13 +26,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    base, ours, diff = [], [], []
-    for _ in range(args.runs):  # interleaved so machine noise hits both alike
-        b = _time_import("import numpy, scipy.fft")
-        f = _time_import("import numpy, scipy.fft, fracfft")
-        base.append(b)
-        ours.append(f)
-        diff.append(f - b)
+    # Interleaved so machine noise hits both alike; each child times its own import.
+    t = ref.interleaved({"base": lambda: _time_import("import numpy, scipy.fft"),
+                         "ours": lambda: _time_import("import numpy, scipy.fft, fracfft")},
+                        args.runs, warmup=0, order="fixed", self_timed=True)
+    base, ours = t["base"], t["ours"]
+    diff = [f - b for b, f in zip(base, ours, strict=True)]
     print(f"import numpy, scipy.fft          median {statistics.median(base):.3f} s")
     print(f"import numpy, scipy.fft, fracfft median {statistics.median(ours):.3f} s")
     extra = statistics.median(diff)

@@ -3,10 +3,10 @@
     python benchmarks/bench_manual_fft.py [--quick]
 
 Prints medians and ratios (manual / scipy.fft, lower is better), manual and scipy calls
-alternating so that load on a shared machine hits both alike. Targets (issue 14): n = 1024
-<= 1.5, 65536 <= 1.3, 1000 <= 2, 65537 <= 2 with workers=1; a (64, 65536) batch with
-2 workers <= 1.5 for c2c and r2c. Then a sweep of sizes (<= 1.5 for powers of two, <= 2 for
-the rest), first-call times with a warm and a cold Numba cache (more in
+alternating so that load on a shared machine hits both alike (``_reference.interleaved``).
+Targets (issue 14): n = 1024 <= 1.5, 65536 <= 1.3, 1000 <= 2, 65537 <= 2 with workers=1; a
+(64, 65536) batch with 2 workers <= 1.5 for c2c and r2c. Then a sweep of sizes (<= 1.5 for
+powers of two, <= 2 for the rest), first-call times with a warm and a cold Numba cache (more in
 ``benchmarks/bench_first_use.py``), and the fused symbol kernel against NumPy's ``spec *= K``.
 """
 
@@ -15,43 +15,21 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
+import _reference as ref  # this folder, first on sys.path; puts this checkout's fracfft first
 import numpy as np
 import scipy.fft
 
+from fracfft.fft import _manual
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-
-from fracfft.fft import _manual  # noqa: E402
 
 
-def median_time(fn, budget=0.5, min_rep=5, max_rep=200):
-    fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_rep or (time.perf_counter() - start < budget and len(times) < max_rep):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
-
-
-def paired(fm, fs, budget=0.5, min_rep=7, max_rep=300):
+def paired(fm, fs, budget=0.5, min_rep=7, max_rep=300, setup=None):
     """Medians of ``fm`` and ``fs`` timed alternately (same load for both)."""
-    fm()
-    fs()
-    tm, ts = [], []
-    start = time.perf_counter()
-    while len(tm) < min_rep or (time.perf_counter() - start < 2 * budget and len(tm) < max_rep):
-        t0 = time.perf_counter()
-        fm()
-        t1 = time.perf_counter()
-        fs()
-        t2 = time.perf_counter()
-        tm.append(t1 - t0)
-        ts.append(t2 - t1)
-    return float(np.median(tm)), float(np.median(ts))
+    med = ref.medians(ref.interleaved({"m": fm, "s": fs}, max_rep, order="fixed",
+                                      budget_s=2 * budget, min_rounds=min_rep, setup=setup))
+    return med["m"], med["s"]
 
 
 def row(label, manual, ref, target):
@@ -164,8 +142,12 @@ def main():
         def kernel_way(spec=spec, n=n, alpha=alpha):
             multiply_symbol(spec, alpha, n, 1.0, 0, 0, False, workers)
 
-        t_k = median_time(kernel_way, budget)
-        t_n = median_time(numpy_way, budget)
+        fresh = spec.copy()
+
+        def restore(name, i, spec=spec, fresh=fresh):
+            np.copyto(spec, fresh)  # untimed: every call multiplies the same, finite data
+
+        t_k, t_n = paired(kernel_way, numpy_way, budget, setup=restore)
         print(f"{f'({rows}, {n})':>22} {t_k * 1e3:11.3f} {t_n * 1e3:11.3f} {t_k / t_n:7.2f}")
 
 

@@ -31,6 +31,7 @@ import statistics
 import sys
 import time
 
+import _reference as ref
 import numpy as np
 from scipy.fft import fftfreq, irfft, irfftn, rfft, rfftfreq, rfftn
 
@@ -62,23 +63,21 @@ def weyl_symbol(n, alpha):
     return k
 
 
+def _clocks():
+    return np.array((time.perf_counter(), time.process_time()))
+
+
 def interleaved_medians(a, b, repeats):
-    """Time ``a`` and ``b`` alternately ``repeats`` times each.
+    """Time ``a`` and ``b`` alternately ``repeats`` times each, neither side always first.
 
     Returns the median wall time of each, the median of the ratios of back-to-back pairs
     ``a_i / b_i`` (a pair sees the same load of a shared machine, so this ratio is steadier),
     and the same paired ratio in process CPU time (all threads; insensitive to waiting for a
     core, not to sharing memory bandwidth).
     """
-    ta, tb, ca, cb = [], [], [], []
-    for i in range(repeats):
-        order = ((a, ta, ca), (b, tb, cb)) if i % 2 == 0 else ((b, tb, cb), (a, ta, ca))
-        for f, acc, cpu in order:  # neither side always first
-            c = time.process_time()
-            t = time.perf_counter()
-            f()
-            acc.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
+    t = ref.interleaved({"a": a, "b": b}, repeats, warmup=0, order="alternate", clock=_clocks)
+    ta, ca = zip(*t["a"], strict=True)
+    tb, cb = zip(*t["b"], strict=True)
     paired = statistics.median(x / y for x, y in zip(ta, tb))
     cpu_paired = statistics.median(x / max(y, 1e-9) for x, y in zip(ca, cb))
     return statistics.median(ta), statistics.median(tb), paired, cpu_paired

@@ -40,6 +40,7 @@ import sys
 import time
 from pathlib import Path
 
+import _reference as ref
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,16 +99,17 @@ def bench_dask(rows, n, nchunks, repeats):
         # Warm-up: imports and plans on both workers and here.
         wait(fracfft.derivative(lazy_in, 0.5).persist())
         fracfft.derivative(x, 0.5, workers=2)
-        t_np, t_dask = [], []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fracfft.derivative(x, 0.5, workers=2)
-            t_np.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+        held = []
+
+        def dask_step():
             y = fracfft.derivative(lazy_in, 0.5).persist()
             wait(y)
-            t_dask.append(time.perf_counter() - t0)
-            del y
+            held.append(y)  # released untimed, by the next setup
+
+        med = ref.medians(ref.interleaved(
+            {"numpy": lambda: fracfft.derivative(x, 0.5, workers=2), "dask": dask_step},
+            repeats, warmup=0, order="fixed", setup=lambda name, i: held.clear()))
+        held.clear()
         # Where the dask time goes: the workers' busy share of the wall time (1.0: no idle
         # worker, so any gap to NumPy is compute, not scheduling).
         with get_task_stream(client) as stream:
@@ -117,8 +119,8 @@ def bench_dask(rows, n, nchunks, repeats):
         busy = sum(p["stop"] - p["start"] for task in stream.data
                    for p in task["startstops"] if p["action"] == "compute")
         out["dask_workers_busy_share"] = busy / (2 * wall)
-        out["numpy_workers2_s"] = float(np.median(t_np))
-        out["dask_2x1_s"] = float(np.median(t_dask))
+        out["numpy_workers2_s"] = float(med["numpy"])
+        out["dask_2x1_s"] = float(med["dask"])
         out["time_ratio_dask_over_numpy"] = out["dask_2x1_s"] / out["numpy_workers2_s"]
 
     # Memory: fresh workers, a streaming pipeline.
@@ -172,15 +174,19 @@ def mpi_worker(n, repeats):
     fft.backward(fft.forward(u), newDistArray(fft, False))  # mpi4py-fft's buffers resident
     rss_ready = _rss_bytes()
     fracfft.mpi.fractional_laplacian(u, 0.75, fft)  # warm-up: plans, symbol grids
-    times, comms = [], []
-    for _ in range(repeats):
+    local_comms = []
+
+    def setup(name, i):
         comm.Barrier()
         comm_time[0] = 0.0
-        t0 = time.perf_counter()
+
+    def step():
         fracfft.mpi.fractional_laplacian(u, 0.75, fft)
         comm.Barrier()
-        times.append(time.perf_counter() - t0)
-        comms.append(comm.allreduce(comm_time[0], op=MPI.MAX))
+        local_comms.append(comm_time[0])
+
+    times = ref.interleaved({"laplacian": step}, repeats, warmup=0, setup=setup)["laplacian"]
+    comms = [comm.allreduce(c, op=MPI.MAX) for c in local_comms]
     peak = comm.allreduce(_maxrss_bytes(), op=MPI.MAX)
     rise = comm.allreduce(_maxrss_bytes() - rss0, op=MPI.MAX)
     engine = comm.allreduce(rss_ready - rss0, op=MPI.MAX)

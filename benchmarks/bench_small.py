@@ -14,22 +14,13 @@ shuffled order every round (a shared, noisy machine hits them alike). float64, o
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
-import time
 
+import _reference as ref
 import numpy as np
 import scipy.fft
 
 import fracfft
 from fracfft import _core
-
-
-def _per_call(fn, loops: int) -> float:
-    t0 = time.perf_counter()
-    for _ in range(loops):
-        fn()
-    return (time.perf_counter() - t0) / loops
 
 
 def measure(n: int, rounds: int, loops: int) -> dict[str, float]:
@@ -52,14 +43,7 @@ def measure(n: int, rounds: int, loops: int) -> dict[str, float]:
     for fn in variants.values():  # warm-up: symbol cache, FFT plans, the direct route
         for _ in range(3):
             fn()
-    times = {name: [] for name in variants}
-    names = list(variants)
-    shuffle = random.Random(0).shuffle
-    for _ in range(rounds):
-        shuffle(names)
-        for name in names:
-            times[name].append(_per_call(variants[name], loops))
-    return {name: statistics.median(t) for name, t in times.items()}
+    return ref.medians(ref.interleaved(variants, rounds, warmup=0, loops=loops))
 
 
 def main() -> None:

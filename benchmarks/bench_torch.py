@@ -5,7 +5,8 @@ built from a learnable alpha with torch ops inside autograd (same zero-mode and 
 gradients for x and alpha by torch autograd. Both run with the same ``torch.set_num_threads``.
 
 Timing: median of repeated forward+backward calls with a fixed random incoming gradient
-(``y.backward(g)``) for x and alpha gradients; the variants run interleaved.
+(``y.backward(g)``) for x and alpha gradients; the variants run interleaved, in a shuffled
+order every round (``_reference.interleaved``).
 
 Floor: at N = 32 the per-call cost of torch's autograd machinery bounds the ratio from below;
 an autograd Function that only copies its input is timed next to both layers, with the x-gradient
@@ -29,11 +30,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import subprocess
 import sys
 import time
 
+import _reference as ref
 import torch
 
 from fracfft._baseline import native_weyl
@@ -48,37 +49,44 @@ def ours(x, alpha):
     return SpectralFractionalDerivative.apply(x, alpha, -1, "auto")
 
 
-def time_fb(variants, shape, threads, repeats, seed=0):
-    """Median seconds of forward+backward for each ``(fn, vary_alpha)`` variant.
+def interleaved_fb(variants, x, g, repeats, seed, clock=time.perf_counter):
+    """Median seconds of forward+backward for each ``{name: (fn, vary_alpha, alpha_grad)}``.
 
     Variants run interleaved, one call each per round in a shuffled order, so that load from
-    other processes on a shared machine, and warm or cold caches, hit them alike.
+    other processes on a shared machine, and warm or cold caches, hit them alike; the first
+    two rounds warm symbol caches and FFT plans.
     """
+    alphas, held = {}, []
+
+    def setup(name, i):
+        held.clear()  # the previous call's output, freed untimed
+        _, vary_alpha, grad = variants[name]
+        # vary_alpha: a training step changes alpha, so no symbol cache can serve
+        a0 = 0.7 + (1e-6 * i if vary_alpha else 0.0)
+        alphas[name] = torch.tensor(a0, dtype=torch.float64, requires_grad=grad)
+        x.grad = None
+
+    def step(name):
+        def run():
+            y = variants[name][0](x, alphas[name])
+            y.backward(g)
+            held.append(y)
+        return run
+
+    times = ref.interleaved({name: step(name) for name in variants}, repeats, warmup=2,
+                            seed=seed, setup=setup, clock=clock)
+    return ref.medians(times)
+
+
+def time_fb(variants, shape, threads, repeats, seed=0):
+    """Median seconds of forward+backward for each ``(fn, vary_alpha)`` variant, in order."""
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(shape, dtype=torch.float64, generator=gen).requires_grad_(True)
     g = torch.randn(shape, dtype=torch.float64, generator=gen)
-    times = [[] for _ in variants]
-    order = list(range(len(variants)))
-    shuffle = random.Random(seed).shuffle
-    for i in range(repeats + 2):
-        # A fresh order every round: whichever variant follows another of the same code path
-        # finds its caches warm, and a fixed order would hand that advantage to one of them.
-        shuffle(order)
-        for j in order:
-            fn, vary_alpha = variants[j]
-            # vary_alpha: a training step changes alpha, so no symbol cache can serve
-            a0 = 0.7 + (1e-6 * i if vary_alpha else 0.0)
-            alpha = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
-            x.grad = None
-            t0 = time.perf_counter()
-            y = fn(x, alpha)
-            y.backward(g)
-            t1 = time.perf_counter()
-            del y
-            if i >= 2:  # warm-up: symbol caches, FFT plans
-                times[j].append(t1 - t0)
-    return [sorted(t)[len(t) // 2] for t in times]
+    named = {j: (fn, vary, True) for j, (fn, vary) in enumerate(variants)}
+    med = interleaved_fb(named, x, g, repeats, seed)
+    return [med[j] for j in named]
 
 
 class _Empty(torch.autograd.Function):
@@ -110,29 +118,14 @@ def floor_table(n, repeats):
     x = torch.randn(n, dtype=torch.float64, generator=gen).requires_grad_(True)
     g = torch.randn(n, dtype=torch.float64, generator=gen)
     variants = {
-        "empty Function": (_Empty.apply, True, False),
-        "fracfft x+alpha": (ours, True, False),
+        "empty Function": (_Empty.apply, False, True),
+        "fracfft x+alpha": (ours, False, True),
         "fracfft x+alpha, alpha varies": (ours, True, True),
-        "native x+alpha": (native, True, False),
+        "native x+alpha": (native, False, True),
         "fracfft x only": (lambda x, a: ours(x, float(a)), False, False),
         "native x only": (native, False, False),
     }
-    times = {k: [] for k in variants}
-    names = list(variants)
-    shuffle = random.Random(1).shuffle
-    for i in range(repeats + 2):
-        shuffle(names)  # a fresh order every round, as in time_fb
-        for name in names:
-            fn, alpha_grad, vary = variants[name]
-            alpha = torch.tensor(0.7 + (1e-6 * i if vary else 0.0), dtype=torch.float64,
-                                 requires_grad=alpha_grad)
-            x.grad = None
-            t0 = time.thread_time()
-            fn(x, alpha).backward(g)
-            t1 = time.thread_time()
-            if i >= 2:
-                times[name].append(t1 - t0)
-    return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+    return interleaved_fb(variants, x, g, repeats, seed=1, clock=time.thread_time)
 
 
 def _memory_child(which, rows, n):
@@ -205,8 +198,8 @@ def main():
     print(f"\nper-call cost at N = {n}, 1 thread (floor: an autograd Function that only copies)")
     nat = {"x+alpha": med["native x+alpha"], "x only": med["native x only"]}
     for name, t in med.items():
-        ref = nat["x only"] if name.endswith("x only") else nat["x+alpha"]
-        print(f"{name:>30} {t * 1e6:9.1f}us  {t / ref:5.2f}x native")
+        base = nat["x only"] if name.endswith("x only") else nat["x+alpha"]
+        print(f"{name:>30} {t * 1e6:9.1f}us  {t / base:5.2f}x native")
     if args.small:
         print("\ntargets missed: " + ("; ".join(missed) if missed else "none"))
         return

@@ -51,7 +51,6 @@ import fracfft  # noqa: E402
 
 FULL_SIZES = (32, 64, 128, 256, 512, 4096, 16384)
 QUICK_SIZES = (32, 64, 128, 256, 512)
-HOST_BACKENDS = ("scipy", "numpy", "manual", "mkl", "fftw")
 TOTAL_BUDGET_S = 240.0  # keep the whole run under 5 minutes
 ALPHA = 0.6
 PDE_SIZES = (64, 128, 256)
@@ -63,16 +62,17 @@ def say(msg=""):
 
 
 def available_backends():
+    """Host backends that load here, in table order; loaded in the table's safe load order."""
+    from fracfft.fft._backends import HOST, load_order
     from fracfft.fft._registry import load_backend
 
-    found, missing = [], {}
-    for name in HOST_BACKENDS:
+    missing = {}
+    for name in load_order(HOST):
         try:
             load_backend(name)
-            found.append(name)
         except Exception as exc:  # noqa: BLE001 - report why and leave the row out
             missing[name] = f"{type(exc).__name__}: {exc}"
-    return found, missing
+    return [name for name in HOST if name not in missing], missing
 
 
 def import_torch():

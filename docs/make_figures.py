@@ -17,6 +17,7 @@ The documentation builds without these files (the figures then become a short no
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from pathlib import Path
 
@@ -28,6 +29,7 @@ import numpy as np  # noqa: E402
 
 import fracfft  # noqa: E402
 import fracfft.fft  # noqa: E402
+from fracfft.fft import _backends  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -48,21 +50,20 @@ def dalpha_sin(path):
     plt.close(fig)
 
 
-BACKEND_NAMES = ("scipy", "numpy", "manual", "mkl", "fftw")
 FONT = {"font.size": 11, "legend.fontsize": 10, "axes.titlesize": 12}
 
 
-def _backends():
-    """The host backends that work here (a missing package raises ImportError)."""
-    found = []
-    for name in BACKEND_NAMES:
+def available_backends():
+    """The host backends that work here, in table order (loaded in the table's load order)."""
+    found = set()
+    for name in _backends.load_order(_backends.HOST):
         try:
             fracfft.fft.fft(np.ones(4), backend=name)
         except ImportError as exc:
             print(f"  backend {name}: skipped ({exc})")
         else:
-            found.append(name)
-    return found
+            found.add(name)
+    return [name for name in _backends.HOST if name in found]
 
 
 def _exact_dft(x):
@@ -82,8 +83,8 @@ def accuracy(path):
     rng = np.random.default_rng(0)
     ns = sorted({2**k for k in range(1, 15)} | {3 * 2**k for k in range(1, 12)}
                 | {5, 7, 17, 61, 97, 127, 257, 1021, 4099, 10007})
-    backends = _backends()
-    markers = dict(zip(BACKEND_NAMES, "os^vD", strict=True))
+    backends = available_backends()
+    markers = dict(zip(_backends.HOST, itertools.cycle("os^vDph"), strict=False))
     with plt.rc_context(FONT):
         fig, axes = plt.subplots(2, 1, figsize=(8, 8.5), layout="constrained")
         for ax, dtype in zip(axes, (np.complex128, np.complex64), strict=True):

@@ -30,18 +30,9 @@ import time
 import numpy as np
 
 import fracfft
+from fracfft import _timing
 from fracfft._baseline import native_weyl
-
-# Distribution whose version a backend reports, and the module that carries ``__version__``.
-_BACKEND_LIBRARY = {
-    "scipy": "scipy",
-    "numpy": "numpy",
-    "manual": "numba",
-    "mkl": "mkl_fft",
-    "fftw": "pyfftw",
-    "cupy": "cupy",
-}
-_HOST_BACKENDS = ("scipy", "numpy", "manual", "mkl", "fftw")
+from fracfft.fft import _backends
 
 # A relative error (max over samples / max of the exact values) fails when it exceeds
 # SAFETY * eps(dtype) * sqrt(log2 n) * cond: rounding noise of the input at the highest
@@ -61,14 +52,14 @@ def probe_backend(name):
     """Load backend ``name``; return ``(available, description)``."""
     from .fft._registry import load_backend
 
-    library = _BACKEND_LIBRARY.get(name, name)
+    library = _backends.BY_NAME[name].library
     try:
         load_backend(name)
     except ImportError as exc:
         try:
             importlib.import_module(library)
         except ImportError:
-            return False, "not installed"
+            return False, f"not installed: {_backends.install_hint(name)}"
         return False, f"unavailable ({exc})"
     except Exception as exc:  # noqa: BLE001 - report, never crash the tour
         return False, f"unavailable ({type(exc).__name__}: {exc})"
@@ -80,11 +71,10 @@ def probe_backend(name):
 def probe_backends(names=None, report=None):
     """Return ``{name: (available, description)}`` for the named (default: all) backends.
 
+    They are loaded in :func:`fracfft.fft._backends.load_order` (pyFFTW before mkl_fft);
     ``report(name, available, description, seconds)`` is called as each one is loaded.
     """
-    from .fft._registry import BACKENDS
-
-    names = [b for b in BACKENDS if b != "auto"] if names is None else names
+    names = _backends.load_order(names)
     found = {}
     for name in names:
         if report is not None:
@@ -314,14 +304,8 @@ def recover_alpha(torch, bridge, quick, true_alpha=0.7, start_alpha=0.3, seed=0)
 
 def time_call(fn, repeats, budget_s=1.0):
     """Median wall time of ``fn()`` over up to ``repeats`` runs (fewer when slow)."""
-    fn()  # warm-up: plans, caches, first-use compilation
-    times = []
-    deadline = time.perf_counter() + budget_s
-    while len(times) < repeats and (len(times) < 3 or time.perf_counter() < deadline):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    # After one warm-up call (plans, caches, first-use compilation); the benchmarks' protocol.
+    return _timing.time_call(fn, budget_s=budget_s, max_repeats=repeats)[0]
 
 
 def timing_table(torch, bridge, quick):
@@ -346,7 +330,10 @@ def timing_table(torch, bridge, quick):
         ours = spectral(lambda x, a: bridge.fractional_derivative(x, a))
         theirs = spectral(lambda x, a: native_weyl(torch, x, a))
         diff = float((ours().detach() - theirs().detach()).abs().max())
-        rows.append((shape, time_call(ours, repeats), time_call(theirs, repeats), diff))
+        # Interleaved, so that a busy machine slows both alike.
+        med = _timing.medians(_timing.interleaved({"ours": ours, "theirs": theirs}, repeats,
+                                                  budget_s=1.0, min_rounds=3))
+        rows.append((shape, med["ours"], med["theirs"], diff))
     return rows
 
 
@@ -400,25 +387,24 @@ def parse_args(argv=None):
                              "errors per backend to FILE (e.g. fracfft.png)")
     parser.add_argument("--backends", metavar="A,B",
                         help="comma-separated FFT backends to check (default: every one "
-                             "installed; names: scipy, numpy, manual, mkl, fftw, cupy)")
+                             f"installed; names: {', '.join(_backends.BY_NAME)})")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     """Run the tour; return the exit status."""
     args = parse_args(argv)
-    from .fft._registry import BACKENDS
-
+    names = list(_backends.BY_NAME)
     wall = time.perf_counter()
     say(f"fracfft {fracfft.__version__}  (Python {platform.python_version()}, "
         f"NumPy {np.__version__}, {os.cpu_count()} CPUs)")
     requested = None
     if args.backends:
         requested = [b.strip().lower() for b in args.backends.split(",") if b.strip()]
-        unknown = [b for b in requested if b not in BACKENDS or b == "auto"]
+        unknown = [b for b in requested if b not in names]
         if unknown:
             say(f"error: unknown backend(s) {', '.join(unknown)}; choose from "
-                f"{', '.join(b for b in BACKENDS if b != 'auto')}")
+                f"{', '.join(names)}")
             return 2
 
     say("\n[1/4] FFT backends")
@@ -430,24 +416,24 @@ def main(argv=None) -> int:
                 if seconds > 2.0 else "")
         say(f"{text}{slow}")
 
-    names = [b for b in BACKENDS if b != "auto"]
     found = probe_backends([b for b in names if requested is None or b in requested], report)
     for name in names:
         if name not in found:
             say(f"  {name:<8} not probed (not in --backends)")
-    say(f"  default: {fracfft.get_fft_backend()!r} "
-        "(auto tries scipy, then numpy, then manual; cupy, then manual for GPU arrays)")
+    say(f"  default: {fracfft.get_fft_backend()!r} (auto tries "
+        f"{', then '.join(_backends.HOST_CHAIN)}; {', then '.join(_backends.DEVICE_CHAIN)} "
+        "for GPU arrays)")
 
     say("\n[2/4] Accuracy against analytic values: D^a sin(kt) on t = dx*arange(n)")
     ns, alphas = accuracy_grid(args.quick)
     say(f"  n in {ns}, alpha in {alphas}, methods rfft and fft, dx = 0.05,")
     say("  k = 2*pi*m/(n*dx) with m in {1, 3} for alpha <= 0 and {n//8, n//3} for alpha > 0")
-    candidates = requested if requested is not None else list(_HOST_BACKENDS)
+    candidates = requested if requested is not None else list(_backends.HOST)
     tested = []
     for name in candidates:
         ok, text = found.get(name, (False, "?"))
-        if name == "cupy":
-            say("  cupy: skipped (GPU arrays only; the host tour does not exercise it)")
+        if not _backends.BY_NAME[name].host:
+            say(f"  {name}: skipped (GPU arrays only; the host tour does not exercise it)")
         elif not ok:
             say(f"  {name}: skipped ({text})")
         else:

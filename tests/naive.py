@@ -1,6 +1,10 @@
-"""Independent dense references: O(n^2) DFT matrices and symbols written from the SPEC.
+"""Independent dense references, and the measures every test compares against them with.
 
-Nothing here calls an FFT library or fracfft; the symbols are built bin by bin with cmath.
+* References: O(n^2) DFT matrices and symbols written from the SPEC. Nothing here calls an FFT
+  library or fracfft; the symbols are built bin by bin with cmath.
+* Measures: :func:`eps` and :func:`fft_tol` (tolerances tied to the dtype), :func:`rel_err`;
+  random data :func:`crandn` (NumPy), :func:`trandn` and :func:`tcrandn` (torch, imported only
+  when they are called).
 """
 
 import cmath
@@ -102,8 +106,63 @@ def radial_nd(x, alpha, axes, dxs, sign=-1.0, mode="forward"):
     return spec
 
 
-def rel_err(y, ref, floor=0.0):
-    """Relative error in norm; ``floor`` stands in for references that are (nearly) zero."""
-    y, ref = np.asarray(y), np.asarray(ref)
-    denom = max(np.linalg.norm(ref), floor, np.finfo(np.float64).tiny)
+def eps(dtype):
+    """Machine epsilon of ``dtype``'s precision (complex64: float32's); NumPy or torch dtypes."""
+    if type(dtype).__module__ == "torch":
+        import torch
+
+        return torch.finfo(dtype).eps
+    return float(np.finfo(dtype).eps)
+
+
+def fft_tol(n, dtype=np.float64, factor=8):
+    """``factor * sqrt(log2 n) * eps(dtype)``: the round-off bound of a length-``n`` transform.
+
+    Relative, in norm; the growth of FFT round-off is ``O(sqrt(log n))`` on average. Each
+    test keeps its own ``factor`` (8 for one transform, more for chains of them).
+    """
+    return factor * math.sqrt(math.log2(max(n, 2))) * eps(dtype)
+
+
+def _host(a):
+    """``a`` as a NumPy array; torch tensors are detached and copied to the host."""
+    if type(a).__module__.startswith("torch"):
+        return a.detach().resolve_conj().resolve_neg().cpu().numpy()
+    return np.asarray(a)
+
+
+def rel_err(y, ref, floor=0.0, if_zero=None):
+    """Relative error in norm, ``|y - ref| / max(|ref|, floor)``; NumPy arrays or tensors.
+
+    ``floor`` stands in for references that are (nearly) zero; where the denominator is still
+    0, ``if_zero`` replaces it (default: the smallest normal float64, so a nonzero error of a
+    zero reference fails any tolerance; 1.0 makes it an absolute error).
+    """
+    y, ref = _host(y), _host(ref)
+    denom = max(np.linalg.norm(ref), floor)
+    if denom == 0:
+        denom = np.finfo(np.float64).tiny if if_zero is None else if_zero
     return np.linalg.norm(y - ref) / denom
+
+
+def crandn(rng, shape, dtype=np.complex128):
+    """Standard complex normal samples of ``shape`` in ``dtype``, from NumPy generator ``rng``."""
+    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+
+
+def trandn(gen, *shape, dtype=None, requires_grad=False):
+    """Standard normal torch tensor, drawn in float64 from ``gen`` then cast to ``dtype``."""
+    import torch
+
+    t = torch.randn(shape, generator=gen, dtype=torch.float64)  # shape () included
+    if dtype is not None:
+        t = t.to(dtype)
+    return t.requires_grad_(requires_grad)
+
+
+def tcrandn(gen, *shape, requires_grad=False):
+    """Standard complex normal complex128 tensor: real, then imaginary part, from ``gen``."""
+    import torch
+
+    t = torch.complex(trandn(gen, *shape), trandn(gen, *shape))
+    return t.requires_grad_(requires_grad)

@@ -1,7 +1,5 @@
 """The backend registry: names, scoped overrides, "auto" fallback, and equal results."""
 
-import importlib
-import sys
 import threading
 
 import numpy as np
@@ -11,7 +9,7 @@ import scipy.fft
 import fracfft
 from fracfft.fft import _registry
 
-from conftest import HOST_BACKENDS
+from conftest import HOST_BACKENDS, MISSABLE, hide_backend
 
 
 @pytest.mark.parametrize("backend", HOST_BACKENDS)
@@ -125,16 +123,9 @@ def test_unknown_backend_lists_the_names():
     assert fracfft.get_fft_backend() == "auto"
 
 
-@pytest.mark.parametrize("name,module", [("mkl", "mkl_fft.interfaces.scipy_fft"),
-                                         ("fftw", "pyfftw.interfaces.scipy_fft"),
-                                         ("cupy", "cupy")])
+@pytest.mark.parametrize("name,module", MISSABLE)
 def test_missing_package_names_the_extra(name, module, monkeypatch):
-    # Hide the package whether or not it is installed here; drop any adapter state it loaded.
-    monkeypatch.setitem(sys.modules, module, None)
-    adapter_module, attr = _registry._ADAPTERS[name][:2]
-    adapter = importlib.import_module(adapter_module)
-    if attr is not None:
-        monkeypatch.setattr(getattr(adapter, attr), "_fft", None)
+    hide_backend(monkeypatch, name, module)
     fracfft.set_fft_backend(name)  # accepted: every known name is
     assert fracfft.get_fft_backend() == name
     with pytest.raises(ImportError, match=rf"pip install fracfft\[{name}\]"):

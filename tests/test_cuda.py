@@ -21,6 +21,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from naive import crandn, fft_tol, rel_err
+
 # numba's built-in CUDA target is deprecated; the kernels target the numba-cuda package.
 pytest.importorskip("numba_cuda", reason="numba-cuda not installed (pip install fracfft[cuda])")
 
@@ -35,27 +37,16 @@ NORMS = ("backward", "ortho", "forward")
 # ---------------------------------------------------------------------------
 # Helpers shared by the checks (they run in the subprocess too)
 # ---------------------------------------------------------------------------
-def _tol(n, dtype):
-    eps = np.finfo(np.dtype(dtype).char.lower() if np.dtype(dtype).kind == "c" else dtype).eps
-    return 8 * np.sqrt(np.log2(max(n, 2))) * eps
-
-
 def _assert_close(got, ref, n, dtype, what=""):
     got = np.asarray(got)
     assert got.shape == ref.shape, (what, got.shape, ref.shape)
-    scale = np.linalg.norm(ref)
-    err = np.linalg.norm(got.astype(ref.dtype) - ref)
-    if scale > 0:
-        err /= scale
-    assert err <= _tol(n, dtype), f"{what}: relative error {err:.3g} > {_tol(n, dtype):.3g}"
+    err = rel_err(got.astype(ref.dtype), ref, if_zero=1.0)
+    tol = fft_tol(n, dtype)
+    assert err <= tol, f"{what}: relative error {err:.3g} > {tol:.3g}"
 
 
 def _rng():
     return np.random.default_rng(12345)
-
-
-def _crandn(rng, shape, dtype=np.complex128):
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
 
 
 def _mod():
@@ -72,7 +63,7 @@ def check_c2c_sizes(big=False):
     rng = _rng()
     rows, tpb = (64, None) if big else (3, 4)
     for n in BIG_SIZES if big else SIZES:
-        x = _crandn(rng, (rows, n))
+        x = crandn(rng, (rows, n))
         d = C.to_device(x)
         for forward in (True, False):
             ref_fn = np.fft.fft if forward else np.fft.ifft
@@ -90,7 +81,7 @@ def check_c2c_single(big=False):
     rng = _rng()
     tpb = None if big else 8
     for n in BIG_SIZES if big else (4, 8, 12, 17, 32):
-        x = _crandn(rng, (2, n), np.complex64)
+        x = crandn(rng, (2, n), np.complex64)
         out = C.c2c(C.to_device(x), None, (-1,), True, "backward", tpb)
         assert out.dtype == np.complex64
         _assert_close(out.copy_to_host(), np.fft.fft(x.astype(np.complex128)), n, np.complex64,
@@ -113,7 +104,7 @@ def check_c2c_axes(big=False):
     rng = _rng()
     tpb = None if big else 4
     shape2 = (96, 130) if big else (6, 12)
-    x = _crandn(rng, shape2)
+    x = crandn(rng, shape2)
     d = C.to_device(x)
     for axes in ((0,), (-1,), (1,), (0, 1), (-1, 0), None):
         for forward in (True, False):
@@ -129,7 +120,7 @@ def check_c2c_axes(big=False):
         out = C.c2c(d, s, axes, True, "backward", tpb)
         _assert_close(out.copy_to_host(), ref, 64, np.complex128, f"s={s} axes={axes}")
     # 3-D, middle and outer axes, non-contiguous (sliced, reversed) device view.
-    base = _crandn(rng, (4, 5, 18) if not big else (8, 33, 260))
+    base = crandn(rng, (4, 5, 18) if not big else (8, 33, 260))
     d3 = C.to_device(base)[:, ::-1, ::2]
     x3 = base[:, ::-1, ::2]
     for axes in ((1,), (0, 2), (0, 1, 2)):
@@ -158,7 +149,7 @@ def check_real(big=False):
         np.testing.assert_array_equal(d.copy_to_host(), x)
     # c2r of an arbitrary (non-Hermitian) half spectrum matches numpy, default and explicit n.
     for m in (2, 5, 9):
-        h = _crandn(rng, (2, m))
+        h = crandn(rng, (2, m))
         dh = C.to_device(h)
         for n in (None, 2 * m - 1, 2 * m - 2, 2 * m + 3, 3):
             ref = np.fft.irfft(h, n=n)
@@ -189,7 +180,7 @@ def check_real(big=False):
     assert back.dtype == np.float32
     _assert_close(back.copy_to_host(), x32.astype(np.float64), 12, np.float32, "c2r complex64")
     try:
-        C.r2c(C.to_device(_crandn(rng, (4,))), None, None, "backward", tpb)
+        C.r2c(C.to_device(crandn(rng, (4,))), None, None, "backward", tpb)
     except TypeError:
         pass
     else:
@@ -201,16 +192,16 @@ def check_multiply_and_real_part(big=False):
     rng = _rng()
     tpb = None if big else 4
     shape = (3, 4, 5) if not big else (16, 64, 33)
-    spec = _crandn(rng, shape)
+    spec = crandn(rng, shape)
     for sym_shape in ((1, shape[1], 1), (shape[0], 1, shape[2]), shape, (1, 1, 1)):
-        for sym in (_crandn(rng, sym_shape), rng.standard_normal(sym_shape)):
+        for sym in (crandn(rng, sym_shape), rng.standard_normal(sym_shape)):
             d = C.to_device(spec)
             ret = C.multiply_inplace(d, C.to_device(sym), tpb)
             assert ret is d
             _assert_close(d.copy_to_host(), spec * sym, 2, np.complex128, f"mul {sym_shape}")
     s64 = spec.astype(np.complex64)
     d = C.to_device(s64)
-    sym = _crandn(rng, (1, shape[1], shape[2]))
+    sym = crandn(rng, (1, shape[1], shape[2]))
     C.multiply_inplace(d, C.to_device(sym), tpb)
     assert d.dtype == np.complex64
     _assert_close(d.copy_to_host(), s64.astype(np.complex128) * sym, 2, np.complex64, "mul c64")
@@ -237,7 +228,7 @@ def check_edges(big=False):
     rng = _rng()
     assert not C.is_device_array(np.zeros(3))
     assert not C.is_device_array([1.0])
-    x = _crandn(rng, (2, 8))
+    x = crandn(rng, (2, 8))
     d = C.to_device(x)
     assert C.is_device_array(d)
     # Default threads per block.
@@ -311,7 +302,7 @@ _SIM_RUNNER = textwrap.dedent(
 def _sim_env():
     env = dict(os.environ)
     env["NUMBA_ENABLE_CUDASIM"] = "1"
-    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join([ROOT, HERE, env.get("PYTHONPATH", "")])  # naive.py
     env["PYTHONWARNINGS"] = "error"
     return env
 
@@ -357,7 +348,7 @@ def test_cuda_real_gpu_cuda_array_interface():
     from numba import cuda
 
     C = _mod()
-    x = _crandn(_rng(), (4, 64))
+    x = crandn(_rng(), (4, 64))
     d = cuda.to_device(x)
 
     class Wrapped:
@@ -503,7 +494,7 @@ def test_cupy_adapter_with_fake_cupy(monkeypatch):
         setattr(fake.fft, name, record(name, getattr(np.fft, name)))
     monkeypatch.setitem(sys.modules, "cupy", fake)
 
-    x = FakeArray(_crandn(_rng(), (3, 8)))
+    x = FakeArray(crandn(_rng(), (3, 8)))
     out = ad.c2c(x, None, (1,), True, "ortho", 4)
     assert isinstance(out, FakeArray)
     np.testing.assert_allclose(out.data, np.fft.fft(x.data, norm="ortho"))

@@ -12,6 +12,8 @@ import pytest
 import fracfft
 from fracfft import _validate
 
+from naive import fft_tol
+
 da = pytest.importorskip("dask.array", reason="dask is not installed (pip install fracfft[dask])")
 import dask  # noqa: E402
 
@@ -21,16 +23,12 @@ KINDS = _validate.KINDS
 ALPHA = 0.7
 
 
-def _tol(dtype, n):
-    return 16 * np.finfo(dtype).eps * np.sqrt(np.log2(max(n, 2)))
-
-
 def _assert_matches(lazy, ref, n):
     assert isinstance(lazy, da.Array)
     got = lazy.compute(scheduler="synchronous")
     assert got.dtype == ref.dtype and got.shape == ref.shape
     scale = max(np.abs(ref).max(), 1e-300)
-    assert np.abs(got - ref).max() <= _tol(ref.dtype, n) * scale
+    assert np.abs(got - ref).max() <= fft_tol(n, ref.dtype, factor=16) * scale
 
 
 # Chunks along the batch axes only, along the transformed axes only, and both.
@@ -116,7 +114,7 @@ def test_nothing_is_computed_before_compute(fn):
     assert len(calls) == src.npartitions
     rows, cols = np.meshgrid(np.arange(8), np.arange(30), indexing="ij")
     ref = fn(np.sin(0.3 * rows + 0.7 * cols), 0.6, -1)
-    np.testing.assert_allclose(got, ref, rtol=0, atol=_tol(np.float64, 30) * np.abs(ref).max())
+    np.testing.assert_allclose(got, ref, rtol=0, atol=fft_tol(30, factor=16) * np.abs(ref).max())
 
 
 def test_bad_arguments_raise_when_the_graph_is_built():
@@ -168,7 +166,7 @@ def test_whole_lines_never_gather_the_array(rng):
         got = y.compute(scheduler="synchronous")
     assert 0 < max(sizes) <= 512 * 1024
     ref = fracfft.derivative(x, 0.5)
-    assert np.abs(got - ref).max() <= _tol(np.float64, 4096) * np.abs(ref).max()
+    assert np.abs(got - ref).max() <= fft_tol(4096, factor=16) * np.abs(ref).max()
 
 
 def test_distributed_local_cluster(rng):
@@ -188,7 +186,7 @@ def test_distributed_local_cluster(rng):
             fracfft.fractional_laplacian(x, 0.4, -1)]
     for g, r in zip(got, refs):
         assert g.shape == r.shape and g.dtype == r.dtype
-        assert np.abs(g - r).max() <= _tol(np.float64, 96) * np.abs(r).max()
+        assert np.abs(g - r).max() <= fft_tol(96, factor=16) * np.abs(r).max()
 
 
 def test_import_fracfft_does_not_import_dask():
@@ -205,4 +203,4 @@ def test_example_runs():
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert proc.returncode == 0, proc.stderr
     error = float(proc.stdout.split("first block")[1])
-    assert error <= _tol(np.float64, 512)
+    assert error <= fft_tol(512, factor=16)

@@ -19,6 +19,8 @@ from fracfft.torch import (  # noqa: E402
     fractional_derivative,
 )
 
+from naive import fft_tol, rel_err, tcrandn, trandn  # noqa: E402
+
 F64 = torch.float64
 EPS = torch.finfo(F64).eps
 
@@ -28,25 +30,13 @@ def gen():
     return torch.Generator().manual_seed(20261126)
 
 
-def randn(gen, *shape, dtype=F64, requires_grad=False):
-    t = torch.randn(*shape, generator=gen, dtype=torch.float64).to(dtype)
-    return t.requires_grad_(requires_grad)
-
-
-def crandn(gen, *shape, requires_grad=False):
-    t = torch.complex(torch.randn(*shape, generator=gen, dtype=F64),
-                      torch.randn(*shape, generator=gen, dtype=F64))
-    return t.requires_grad_(requires_grad)
-
-
 def tol(n, dtype=F64):
     """Round-off bound for a transform pair of length ``n`` (relative, in norm)."""
-    return 64 * math.sqrt(math.log2(max(n, 2))) * torch.finfo(dtype).eps
+    return fft_tol(n, dtype, factor=64)
 
 
 def rel(a, b):
-    a, b = torch.as_tensor(a).detach(), torch.as_tensor(b).detach()
-    return float(torch.linalg.vector_norm(a - b) / max(float(torch.linalg.vector_norm(b)), 1e-300))
+    return float(rel_err(a, b, floor=1e-300))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +103,7 @@ DIMS = (-1, 0, (0, 1))
 @pytest.mark.parametrize("dim", DIMS)
 @pytest.mark.parametrize("alpha", [0.01, 0.7, 1.99])
 def test_gradcheck_x(gen, kind, method, dim, alpha):
-    x = randn(gen, 6, 8, requires_grad=True)
+    x = trandn(gen, 6, 8, requires_grad=True)
     assert torch.autograd.gradcheck(
         lambda t: SpectralFractionalDerivative.apply(t, alpha, dim, method, kind), (x,))
 
@@ -123,7 +113,7 @@ def test_gradcheck_x(gen, kind, method, dim, alpha):
 @pytest.mark.parametrize("dim", DIMS)
 @pytest.mark.parametrize("alpha", [0.01, 0.7, 1.99])
 def test_gradcheck_alpha(gen, kind, method, dim, alpha):
-    x = randn(gen, 6, 7)
+    x = trandn(gen, 6, 7)
     a = torch.tensor(alpha, dtype=F64, requires_grad=True)
     assert torch.autograd.gradcheck(
         lambda t: SpectralFractionalDerivative.apply(x, t, dim, method, kind), (a,))
@@ -132,7 +122,7 @@ def test_gradcheck_alpha(gen, kind, method, dim, alpha):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("method", METHODS)
 def test_gradcheck_per_channel_alpha(gen, kind, method):
-    x = randn(gen, 2, 3, 10, requires_grad=True)
+    x = trandn(gen, 2, 3, 10, requires_grad=True)
     a = torch.tensor([[0.3], [1.1], [1.9]], dtype=F64, requires_grad=True)  # (3, 1)
     f = lambda xx, aa: fractional_derivative(xx, aa, -1, kind=kind, method=method)  # noqa: E731
     assert torch.autograd.gradcheck(f, (x, a))
@@ -142,7 +132,7 @@ def test_gradcheck_per_channel_alpha(gen, kind, method):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("dim", DIMS)
 def test_gradcheck_complex_input(gen, kind, dim):
-    x = crandn(gen, 5, 6, requires_grad=True)
+    x = tcrandn(gen, 5, 6, requires_grad=True)
     a = torch.tensor(0.6, dtype=F64, requires_grad=True)
     f = lambda xx, aa: fractional_derivative(xx, aa, dim, kind=kind, method="fft")  # noqa: E731
     assert torch.autograd.gradcheck(lambda xx: f(xx, a.detach()), (x,))
@@ -150,7 +140,7 @@ def test_gradcheck_complex_input(gen, kind, dim):
 
 
 def test_gradcheck_dx_and_negative_order(gen):
-    x = randn(gen, 3, 9, requires_grad=True)
+    x = trandn(gen, 3, 9, requires_grad=True)
     a = torch.tensor(-0.4, dtype=F64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda xx, aa: fractional_derivative(xx, aa, dx=0.1), (x, a))
 
@@ -163,8 +153,8 @@ def test_gradcheck_dx_and_negative_order(gen):
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("dim", DIMS)
 def test_matches_numpy_api(gen, kind, method, dim):
-    x = randn(gen, 6, 8, requires_grad=True)
-    g = randn(gen, 6, 8)
+    x = trandn(gen, 6, 8, requires_grad=True)
+    g = trandn(gen, 6, 8)
     a = torch.tensor(0.8, dtype=F64, requires_grad=True)
     y = SpectralFractionalDerivative.apply(x, a, dim, method, kind)
     y.backward(g)
@@ -182,8 +172,8 @@ def test_matches_numpy_api(gen, kind, method, dim):
 @pytest.mark.parametrize("dim", DIMS)
 @pytest.mark.parametrize("shape", [(6, 8), (5, 7)])
 def test_matches_torch_reference(gen, kind, dim, shape):
-    x = randn(gen, *shape, requires_grad=True)
-    g = randn(gen, *shape)
+    x = trandn(gen, *shape, requires_grad=True)
+    g = trandn(gen, *shape)
     a = torch.tensor(1.3, dtype=F64, requires_grad=True)
     y = fractional_derivative(x, a, dim, kind=kind)
     y.backward(g)
@@ -198,8 +188,8 @@ def test_matches_torch_reference(gen, kind, dim, shape):
 
 
 def test_per_channel_alpha_matches_reference(gen):
-    x = randn(gen, 4, 3, 10, requires_grad=True)
-    g = randn(gen, 4, 3, 10)
+    x = trandn(gen, 4, 3, 10, requires_grad=True)
+    g = trandn(gen, 4, 3, 10)
     a = torch.tensor([[0.2], [0.9], [1.7]], dtype=torch.float32, requires_grad=True)
     fractional_derivative(x, a).backward(g)
     assert a.grad.shape == a.shape and a.grad.dtype == torch.float32
@@ -211,8 +201,8 @@ def test_per_channel_alpha_matches_reference(gen):
 
 
 def test_complex_matches_reference(gen):
-    x = crandn(gen, 3, 8, requires_grad=True)
-    g = crandn(gen, 3, 8)
+    x = tcrandn(gen, 3, 8, requires_grad=True)
+    g = tcrandn(gen, 3, 8)
     a = torch.tensor(0.45, dtype=F64, requires_grad=True)
     y = fractional_derivative(x, a, method="fft")
     y.backward(g)
@@ -239,7 +229,7 @@ def test_analytic_sine():
 def test_recovers_alpha_with_adam(gen):
     n = 32
     spec = torch.zeros(4, n // 2 + 1, dtype=torch.complex128)
-    spec[:, 1:6] = crandn(gen, 4, 5)  # band-limited, no Nyquist content
+    spec[:, 1:6] = tcrandn(gen, 4, 5)  # band-limited, no Nyquist content
     x = torch.fft.irfft(spec, n)
     y = fractional_derivative(x, 0.7)
     layer = FractionalDerivative(0.3)
@@ -257,7 +247,7 @@ def test_recovers_alpha_with_adam(gen):
 # ---------------------------------------------------------------------------------------------
 
 def test_sum_loss_stride0_gradient(gen):
-    x = randn(gen, 3, 16, requires_grad=True)
+    x = trandn(gen, 3, 16, requires_grad=True)
     a = torch.tensor(0.5, dtype=F64, requires_grad=True)
     fractional_derivative(x, a).sum().backward()
     # sum(D^a x) = N * mean(D^a x) = 0: both gradients vanish up to round-off.
@@ -290,7 +280,7 @@ def test_length_zero_transformed_dim_raises():
     lambda b: b[:1].expand(5, b.shape[1]),          # expanded (stride 0)
 ])
 def test_layouts(gen, make):
-    base = randn(gen, 5, 12)
+    base = trandn(gen, 5, 12)
     x = make(base).requires_grad_(True) if make(base).is_leaf else make(base)
     snapshot = base.clone()
     ref = fracfft.derivative(x.detach().contiguous().numpy(), 0.6)
@@ -304,16 +294,16 @@ def test_layouts(gen, make):
 
 
 def test_expanded_input_gradients(gen):
-    row = randn(gen, 1, 16, requires_grad=True)
+    row = trandn(gen, 1, 16, requires_grad=True)
     x = row.expand(4, 16)
-    g = randn(gen, 4, 16)
+    g = trandn(gen, 4, 16)
     fractional_derivative(x, 0.8).backward(g)
     expected = fracfft.derivative_adjoint(g.numpy(), 0.8).sum(axis=0, keepdims=True)
     assert rel(row.grad, torch.from_numpy(expected)) <= tol(16)
 
 
 def test_conjugate_bit_input(gen):
-    z = crandn(gen, 3, 10)
+    z = tcrandn(gen, 3, 10)
     zc = z.conj()
     assert zc.is_conj()
     y = fractional_derivative(zc, 0.4, method="fft")
@@ -328,7 +318,7 @@ def test_conjugate_bit_input(gen):
 
 
 def test_x_without_grad_alpha_learnable(gen):
-    x = randn(gen, 2, 16)
+    x = trandn(gen, 2, 16)
     layer = FractionalDerivative(0.5)
     layer(x).pow(2).sum().backward()
     assert layer.alpha_param.rho.grad is not None and x.grad is None
@@ -336,7 +326,7 @@ def test_x_without_grad_alpha_learnable(gen):
 
 
 def test_no_grad(gen):
-    x = randn(gen, 2, 16, requires_grad=True)
+    x = trandn(gen, 2, 16, requires_grad=True)
     a = torch.tensor(0.5, dtype=F64, requires_grad=True)
     with torch.no_grad():
         y = fractional_derivative(x, a)
@@ -345,7 +335,7 @@ def test_no_grad(gen):
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
 def test_dtype_kept(gen, dtype):
-    x = randn(gen, 3, 32, dtype=dtype, requires_grad=True)
+    x = trandn(gen, 3, 32, dtype=dtype, requires_grad=True)
     a = torch.tensor(0.5, dtype=torch.float32, requires_grad=True)
     y = fractional_derivative(x, a)
     assert y.dtype == dtype and y.shape == x.shape
@@ -367,7 +357,7 @@ def test_bool_and_int_promote_to_default_dtype():
 
 
 def test_input_never_modified(gen):
-    for x in (randn(gen, 4, 16, requires_grad=True), crandn(gen, 4, 16, requires_grad=True)):
+    for x in (trandn(gen, 4, 16, requires_grad=True), tcrandn(gen, 4, 16, requires_grad=True)):
         before = x.detach().clone()
         a = torch.tensor(0.0, dtype=F64, requires_grad=True)  # alpha == 0: identity copy
         for alpha in (a, 0.7):
@@ -379,7 +369,7 @@ def test_input_never_modified(gen):
 
 
 def test_alpha_zero_is_copy(gen):
-    x = randn(gen, 3, 8)
+    x = trandn(gen, 3, 8)
     y = fractional_derivative(x, 0.0)
     assert torch.equal(y, x) and y.data_ptr() != x.data_ptr()
 
@@ -393,7 +383,7 @@ def test_workers_default_to_torch_threads(gen, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(_core, "make_plan", spy)
-    x = randn(gen, 4, 16, requires_grad=True)
+    x = trandn(gen, 4, 16, requires_grad=True)
     fractional_derivative(x, 0.5).sum().backward()
     assert seen and all(w == torch.get_num_threads() for w in seen)
     seen.clear()
@@ -408,9 +398,9 @@ def test_workers_default_to_torch_threads(gen, monkeypatch):
 def test_mkl_style_backend_failure_under_auto(gen, monkeypatch):
     import scipy.fft
 
-    x = randn(gen, 3, 16, requires_grad=True)
+    x = trandn(gen, 3, 16, requires_grad=True)
     a = torch.tensor(0.6, dtype=F64, requires_grad=True)
-    g = randn(gen, 3, 16)
+    g = trandn(gen, 3, 16)
     y_ref = fractional_derivative(x, a)
     y_ref.backward(g)
     gx_ref, ga_ref = x.grad.clone(), a.grad.clone()
@@ -436,7 +426,7 @@ def test_mkl_style_backend_failure_under_auto(gen, monkeypatch):
 # ---------------------------------------------------------------------------------------------
 
 def test_bad_arguments(gen):
-    x = randn(gen, 3, 8)
+    x = trandn(gen, 3, 8)
     with pytest.raises(ValueError, match="kind"):
         fractional_derivative(x, 0.5, kind="hadamard")
     with pytest.raises(ValueError, match="method"):
@@ -501,7 +491,7 @@ def test_bounded_alpha_rejects_bad_bounds():
 
 
 def test_fractional_derivative_module(gen):
-    x = randn(gen, 2, 3, 16)
+    x = trandn(gen, 2, 3, 16)
     fixed = FractionalDerivative(0.7, learnable=False, dim=-1, kind="riesz")
     assert not list(fixed.parameters()) and "alpha_value" in dict(fixed.named_buffers())
     ref = fracfft.derivative(x.numpy(), 0.7, kind="riesz")
@@ -523,7 +513,7 @@ def test_seed_example_runs_with_new_import(gen):
     from fracfft.torch import BoundedAlphaParameter as BAP
     from fracfft.torch import SpectralFractionalDerivative as SFD
 
-    x = randn(gen, 4, 64, requires_grad=True)
+    x = trandn(gen, 4, 64, requires_grad=True)
     alpha_param = BAP(0.5, 0.0, 2.0)
     y = SFD.apply(x, alpha_param(), -1, "auto")
     y.sum().backward()
@@ -542,7 +532,7 @@ def test_seed_example_runs_with_new_import(gen):
 # ---------------------------------------------------------------------------------------------
 
 def test_vmap_over_inputs(gen):
-    xs = randn(gen, 5, 3, 16)
+    xs = trandn(gen, 5, 3, 16)
     out = torch.func.vmap(lambda x: fractional_derivative(x, 0.6, -1))(xs)
     ref = fracfft.derivative(xs.numpy(), 0.6)
     assert out.shape == xs.shape and rel(out, torch.from_numpy(ref)) <= tol(16)
@@ -553,14 +543,14 @@ def test_vmap_over_inputs(gen):
 
 
 def test_vmap_over_alpha_and_backward(gen):
-    x = randn(gen, 3, 16, requires_grad=True)
+    x = trandn(gen, 3, 16, requires_grad=True)
     alphas = torch.tensor([0.2, 0.9, 1.4], dtype=F64, requires_grad=True)
     out = torch.func.vmap(lambda a: fractional_derivative(x, a), in_dims=0)(alphas)
     assert out.shape == (3, 3, 16)
     for i, a in enumerate((0.2, 0.9, 1.4)):
         ref = fracfft.derivative(x.detach().numpy(), a)
         assert rel(out[i], torch.from_numpy(ref)) <= tol(16)
-    g = randn(gen, 3, 3, 16)
+    g = trandn(gen, 3, 3, 16)
     out.backward(g)
     for i, a in enumerate((0.2, 0.9, 1.4)):
         ga = float(np.sum(fracfft.derivative_dalpha(x.detach().numpy(), a) * g[i].numpy()))
@@ -575,7 +565,7 @@ def test_vmap_over_alpha_and_backward(gen):
 def test_torch_compile_model(gen):
     torch._dynamo.reset()
     model = torch.nn.Sequential(torch.nn.Linear(16, 16, dtype=F64), FractionalDerivative(0.5))
-    x = randn(gen, 4, 16)
+    x = trandn(gen, 4, 16)
     eager = model(x)
     eager.pow(2).sum().backward()
     grads = [p.grad.clone() for p in model.parameters()]
@@ -602,9 +592,9 @@ def test_import_fracfft_does_not_import_torch():
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_cuda_matches_cpu(gen):
-    x = randn(gen, 4, 64, requires_grad=True)
+    x = trandn(gen, 4, 64, requires_grad=True)
     a = torch.tensor(0.7, dtype=F64, requires_grad=True)
-    g = randn(gen, 4, 64)
+    g = trandn(gen, 4, 64)
     fractional_derivative(x, a).backward(g)
     xc = x.detach().cuda().requires_grad_(True)
     ac = a.detach().cuda().requires_grad_(True)
@@ -624,8 +614,8 @@ def test_device_alpha_reduction_matches_core(gen, method, kind, alpha):
     """The torch-side alpha reduction used for GPU spectra agrees with the core's (on CPU)."""
     from fracfft.torch import _torch_alpha_reduction
 
-    x = randn(gen, 2, 3, 10).numpy()
-    g = randn(gen, 2, 3, 10).numpy()
+    x = trandn(gen, 2, 3, 10).numpy()
+    g = trandn(gen, 2, 3, 10).numpy()
     _, plan = _core.make_plan(x, alpha, (1, 2) if np.ndim(alpha) == 0 else -1, kind=kind,
                               dx=1.0, method=method, backend=None, workers=1)
     big_x = _core.forward(plan, x)

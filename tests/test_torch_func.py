@@ -25,6 +25,7 @@ from fracfft.torch import (  # noqa: E402
 )
 
 import naive  # noqa: E402
+from naive import tcrandn, trandn  # noqa: E402
 
 # torch's forward-mode AD registers its jvp decompositions with torch.jit.script on first use
 # (torch/_decomp/decompositions_for_jvp.py), which warns in torch 2.13 before fracfft runs.
@@ -53,24 +54,14 @@ def gen():
     return torch.Generator().manual_seed(20261202)
 
 
-def randn(gen, *shape, dtype=F64):
-    return torch.randn(shape, generator=gen, dtype=F64).to(dtype)
-
-
-def crandn(gen, *shape):
-    return torch.complex(randn(gen, *shape), randn(gen, *shape))
-
-
 def tol(shape, dims, order=0):
     """Round-off bound, relative in norm: transforms of the size of the grid, times log factors."""
     n = math.prod(shape[d] for d in dims)
-    return 256 * (1 + order) * math.sqrt(math.log2(max(n, 2))) * EPS
+    return naive.fft_tol(n, factor=256 * (1 + order))
 
 
 def rel(a, b):
-    a = np.asarray(a.detach() if isinstance(a, torch.Tensor) else a)
-    b = np.asarray(b.detach() if isinstance(b, torch.Tensor) else b)
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300))
+    return float(naive.rel_err(a, b, floor=1e-300))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +186,7 @@ def fd(kind, dims, method="auto"):
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("shape,dims,per_channel", CASES)
 def test_gradgradcheck_x_and_alpha(gen, kind, method, shape, dims, per_channel):
-    x = randn(gen, *shape).requires_grad_()
+    x = trandn(gen, *shape).requires_grad_()
     a = case_alpha(shape, per_channel).requires_grad_()
     f = fd(kind, dims, method)
     assert torch.autograd.gradgradcheck(f, (x, a))
@@ -205,13 +196,13 @@ def test_gradgradcheck_x_and_alpha(gen, kind, method, shape, dims, per_channel):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_gradgradcheck_complex_input(gen, kind):
-    x = crandn(gen, 3, 6).requires_grad_()
+    x = tcrandn(gen, 3, 6).requires_grad_()
     a = torch.tensor([[0.4], [0.9], [0.6]], dtype=F64, requires_grad=True)
     assert torch.autograd.gradgradcheck(fd(kind, -1, "fft"), (x, a))
 
 
 def test_gradgradcheck_float_alpha_and_dx(gen):
-    x = randn(gen, 2, 9).requires_grad_()
+    x = trandn(gen, 2, 9).requires_grad_()
     assert torch.autograd.gradgradcheck(
         lambda t: SpectralFractionalDerivative.apply(t, 0.55, -1, "rfft", "weyl", 0.3), (x,))
     a = torch.tensor(-0.4, dtype=F64, requires_grad=True)  # negative orders integrate
@@ -225,7 +216,7 @@ def test_gradgradcheck_float_alpha_and_dx(gen):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("shape,dims,per_channel", CASES)
 def test_jacrev_and_jacfwd_in_x_are_the_dense_matrix(gen, kind, shape, dims, per_channel):
-    x = randn(gen, *shape)
+    x = trandn(gen, *shape)
     a = case_alpha(shape, per_channel)
     m = dense_matrix(shape, a.numpy(), dims, kind).real
     n = math.prod(shape)
@@ -240,7 +231,7 @@ def test_jacrev_and_jacfwd_in_x_are_the_dense_matrix(gen, kind, shape, dims, per
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("shape,dims,per_channel", CASES)
 def test_forward_mode_in_alpha_is_derivative_dalpha(gen, kind, shape, dims, per_channel):
-    x = randn(gen, *shape)
+    x = trandn(gen, *shape)
     a = case_alpha(shape, per_channel)
     f = fd(kind, dims)
     dy = fracfft.derivative_dalpha(x.numpy(), a.numpy(), dims, kind=kind)
@@ -251,7 +242,7 @@ def test_forward_mode_in_alpha_is_derivative_dalpha(gen, kind, shape, dims, per_
     assert rel(y, fracfft.derivative(x.numpy(), a.numpy(), dims, kind=kind)) <= tol(shape, dims)
     assert rel(y_t, dy) <= tol(shape, dims, 1)
     # x and alpha tangents together: D x_t + a_t * dD/da x (a_t broadcast per channel)
-    x_t, a_t = randn(gen, *shape), randn(gen, *a.shape)
+    x_t, a_t = trandn(gen, *shape), trandn(gen, *a.shape)
     _, y_t = torch.func.jvp(f, (x, a), (x_t, a_t))
     expected = fracfft.derivative(x_t.numpy(), a.numpy(), dims, kind=kind) + a_t.numpy() * dy
     assert rel(y_t, expected) <= tol(shape, dims, 1)
@@ -268,7 +259,7 @@ def test_forward_mode_in_alpha_is_derivative_dalpha(gen, kind, shape, dims, per_
 def test_grad_and_vmap_grad_are_dense(gen, kind, shape, dims, per_channel):
     """``L = sum(w * (D x)**2) / 2``: gradient ``M^T (w * M x)``, per sample under vmap."""
     a = case_alpha(shape, per_channel)
-    w = randn(gen, *shape)
+    w = trandn(gen, *shape)
     f = fd(kind, dims)
     m = dense_matrix(shape, a.numpy(), dims, kind).real
 
@@ -278,10 +269,10 @@ def test_grad_and_vmap_grad_are_dense(gen, kind, shape, dims, per_channel):
     def expected(t):
         return m.T @ (w.numpy().ravel() * (m @ t.numpy().ravel()))
 
-    x = randn(gen, *shape)
+    x = trandn(gen, *shape)
     g = torch.func.grad(loss)(x, a)
     assert g.shape == x.shape and rel(g.reshape(-1), expected(x)) <= tol(shape, dims)
-    xs = randn(gen, 3, *shape)
+    xs = trandn(gen, 3, *shape)
     gs = torch.func.vmap(torch.func.grad(loss), in_dims=(0, None))(xs, a)
     for i in range(3):
         assert rel(gs[i].reshape(-1), expected(xs[i])) <= tol(shape, dims)
@@ -290,9 +281,9 @@ def test_grad_and_vmap_grad_are_dense(gen, kind, shape, dims, per_channel):
 def test_vmap_grad_over_orders(gen):
     """Per-sample orders: vmap over alpha of the x-gradient and of the alpha-gradient."""
     shape, dims = (2, 8), (-1,)
-    x = randn(gen, *shape)
+    x = trandn(gen, *shape)
     alphas = torch.tensor([0.3, 0.75, 1.4], dtype=F64)
-    w = randn(gen, *shape)
+    w = trandn(gen, *shape)
 
     def loss(t, aa):
         return (w * fractional_derivative(t, aa, -1)).sum()
@@ -317,7 +308,7 @@ def test_hessians_are_dense(gen, kind, shape, dims, per_channel):
     E``; ``H_xa = (M'^T (w M x + v) + M^T (w M' x))`` summed per channel.
     """
     a = case_alpha(shape, per_channel)
-    x, w, v = randn(gen, *shape), randn(gen, *shape), randn(gen, *shape)
+    x, w, v = trandn(gen, *shape), trandn(gen, *shape), trandn(gen, *shape)
     f = fd(kind, dims)
 
     def loss(t, aa):
@@ -352,9 +343,9 @@ def test_hessians_are_dense(gen, kind, shape, dims, per_channel):
 def test_hessian_vector_products_with_create_graph(gen, kind):
     """Double backward through torch.autograd (create_graph=True), x and alpha at once."""
     shape, dims = (3, 7), (-1,)
-    x = randn(gen, *shape).requires_grad_()
+    x = trandn(gen, *shape).requires_grad_()
     a = torch.tensor([[0.35], [0.6], [0.85]], dtype=F64, requires_grad=True)
-    w, u = randn(gen, *shape), randn(gen, *shape)
+    w, u = trandn(gen, *shape), trandn(gen, *shape)
     loss = 0.5 * (w * fractional_derivative(x, a, kind=kind) ** 2).sum()
     gx, ga = torch.autograd.grad(loss, (x, a), create_graph=True)
     hvp_x, hvp_xa = torch.autograd.grad((gx * u).sum(), (x, a))
@@ -377,14 +368,14 @@ def test_hessian_vector_products_with_create_graph(gen, kind):
 def test_complex_input_under_torch_func(gen, kind):
     """Complex x: ``grad |D x|^2 = 2 M^H M x`` (torch's convention), jvp and jacfwd."""
     shape, dims = (2, 6), (-1,)
-    x = crandn(gen, *shape)
+    x = tcrandn(gen, *shape)
     a = torch.tensor(0.65, dtype=F64)
     f = fd(kind, dims)
     m = dense_matrix(shape, 0.65, dims, kind)
     g = torch.func.grad(lambda t: f(t, a).abs().pow(2).sum())(x)
     xf = x.numpy().ravel()
     assert rel(g.reshape(-1), 2 * m.conj().T @ (m @ xf)) <= tol(shape, dims)
-    x_t = crandn(gen, *shape)
+    x_t = tcrandn(gen, *shape)
     _, y_t = torch.func.jvp(f, (x, a), (x_t, torch.tensor(0.5, dtype=F64)))
     d1 = reference_apply(x.numpy(), 0.65, dims, kind, 1).ravel()
     assert rel(y_t.reshape(-1), m @ x_t.numpy().ravel() + 0.5 * d1) <= tol(shape, dims, 1)
@@ -395,7 +386,7 @@ def test_complex_input_under_torch_func(gen, kind):
 # ---------------------------------------------------------------------------------------------
 
 def test_third_alpha_derivative_raises_clearly(gen):
-    x = randn(gen, 8)
+    x = trandn(gen, 8)
     a = torch.tensor(0.6, dtype=F64)
 
     def f(t):
@@ -415,7 +406,7 @@ def test_third_alpha_derivative_raises_clearly(gen):
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
 def test_dtypes_kept_under_torch_func(gen, dtype):
-    x = randn(gen, 2, 8, dtype=dtype)
+    x = trandn(gen, 2, 8, dtype=dtype)
     a = torch.tensor([[0.4], [0.8]], dtype=torch.float32)
     y, y_t = torch.func.jvp(lambda t, aa: fractional_derivative(t, aa), (x, a),
                             (torch.ones_like(x), torch.ones_like(a)))
@@ -434,8 +425,8 @@ def test_dtypes_kept_under_torch_func(gen, dtype):
 def test_module_hessian_in_the_learnable_order(gen):
     """A learnable, bounded order through torch.func.functional_call: d2L/drho2 is exact."""
     layer = FractionalDerivative(0.6, dim=-1, alpha_min=0.0, alpha_max=2.0)
-    x = randn(gen, 2, 8)
-    w = randn(gen, 2, 8)
+    x = trandn(gen, 2, 8)
+    w = trandn(gen, 2, 8)
     params = dict(layer.named_parameters())
 
     def loss(rho):
@@ -460,7 +451,7 @@ def test_module_hessian_in_the_learnable_order(gen):
     ":DeprecationWarning")
 def test_compiled_function_first_derivatives(gen):
     torch._dynamo.reset()
-    x = randn(gen, 3, 16).requires_grad_()
+    x = trandn(gen, 3, 16).requires_grad_()
     a = torch.tensor([[0.3], [0.7], [1.2]], dtype=F64, requires_grad=True)
 
     def f(t, aa):
@@ -475,7 +466,7 @@ def test_compiled_function_first_derivatives(gen):
 
 def test_apply_argument_forms_agree(gen):
     """The direct apply (defaults filled without inspect) against torch's binding path."""
-    x = randn(gen, 3, 8).requires_grad_()
+    x = trandn(gen, 3, 8).requires_grad_()
     a = torch.tensor(0.6, dtype=F64, requires_grad=True)
     ref = fracfft.derivative(x.detach().numpy(), 0.6, 0, kind="riesz")
     outs = [SpectralFractionalDerivative.apply(x, a, 0, "auto", "riesz"),

@@ -11,16 +11,14 @@ import pytest
 
 import fracfft
 
+from naive import fft_tol
+
 xr = pytest.importorskip("xarray", reason="xarray is not installed (pip install fracfft[xarray])")
 import fracfft.xarray as fx  # noqa: E402
 
 FUNCS = [(fx.derivative, fracfft.derivative), (fx.derivative_adjoint, fracfft.derivative_adjoint),
          (fx.derivative_dalpha, fracfft.derivative_dalpha)]
 IDS = ["derivative", "adjoint", "dalpha"]
-
-
-def _tol(n):
-    return 16 * np.finfo(np.float64).eps * np.sqrt(np.log2(n))
 
 
 def _field(rng, nt=7, nx=36, ny=20):
@@ -34,7 +32,7 @@ def _field(rng, nt=7, nx=36, ny=20):
 
 
 def _close(got, ref, n):
-    assert np.abs(got - ref).max() <= _tol(n) * np.abs(ref).max()
+    assert np.abs(got - ref).max() <= fft_tol(n, factor=16) * np.abs(ref).max()
 
 
 @pytest.mark.parametrize(("fn", "ref_fn"), FUNCS, ids=IDS)

@@ -9,21 +9,14 @@ import warnings
 import numpy as np
 
 from .._validate import is_device_array
+from . import _backends
 
-# name -> (module, attribute holding the adapter or None for the module itself, package, extra)
-_ADAPTERS = {
-    "scipy": ("fracfft.fft._scipy", "SCIPY", "SciPy", None),
-    "numpy": ("fracfft.fft._numpy", None, "NumPy", None),
-    "manual": ("fracfft.fft._manual", None, "Numba", None),
-    "mkl": ("fracfft.fft._scipy", "MKL", "mkl_fft", "mkl"),
-    "fftw": ("fracfft.fft._scipy", "FFTW", "pyFFTW", "fftw"),
-    "cupy": ("fracfft.fft._cupy", None, "CuPy", "cupy"),
-}
+# The backends, their "auto" chains and install hints are data in _backends.TABLE.
 #: The names :func:`~fracfft.set_fft_backend` and ``backend=`` accept: ``"auto"``,
 #: ``"scipy"``, ``"numpy"``, ``"manual"``, ``"mkl"``, ``"fftw"``, ``"cupy"``.
-BACKENDS = ("auto", *_ADAPTERS)
-HOST_CHAIN = ("scipy", "numpy", "manual")
-DEVICE_CHAIN = ("cupy", "manual")
+BACKENDS = _backends.BACKENDS
+HOST_CHAIN = _backends.HOST_CHAIN
+DEVICE_CHAIN = _backends.DEVICE_CHAIN
 
 _default = "auto"
 _local = threading.local()
@@ -134,18 +127,17 @@ _adapters: dict[str, object] = {}
 
 def load_backend(name: str):
     """Import backend ``name`` and return its adapter; ImportError names the pip extra."""
-    module, attr, package, extra = _ADAPTERS[name]
     try:
         adapter = _adapters.get(name)
         if adapter is None:  # import machinery once; load() itself is cheap once loaded
-            adapter = importlib.import_module(module)
-            if attr is not None:
-                adapter = getattr(adapter, attr)
+            record = _backends.BY_NAME[name]
+            adapter = importlib.import_module(record.module)
+            if record.attr is not None:
+                adapter = getattr(adapter, record.attr)
             _adapters[name] = adapter
         adapter.load()
     except ImportError as exc:
-        hint = f"pip install fracfft[{extra}]" if extra else f"pip install {package.lower()}"
-        raise ImportError(f"FFT backend {name!r} needs {package}: {hint} ({exc})") from exc
+        raise ImportError(_backends.missing_message(name, exc)) from exc
     return adapter
 
 

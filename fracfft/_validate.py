@@ -296,8 +296,8 @@ def normalize_fft(shape, s, axes, norm=None, workers=None, *, c2r: bool = False,
     api : {"numpy", "scipy"}
         ``"numpy"`` reads ``s`` and ``axes`` as NumPy 2 does: -1 keeps the input's length,
         a None entry (DeprecationWarning) takes the 1-D default, ``s`` without ``axes``
-        applies to the last ``len(s)`` axes (a DeprecationWarning when that is not every
-        axis), an axis may repeat (it is transformed once per repetition). ``"scipy"`` as
+        applies to the last ``len(s)`` axes (with a DeprecationWarning, as NumPy 2 gives), an
+        axis may repeat (it is transformed once per repetition). ``"scipy"`` as
         :mod:`scipy.fft`: no warnings, repeated axes are a ValueError, and None entries are a
         TypeError.
 
@@ -329,9 +329,9 @@ def normalize_fft(shape, s, axes, norm=None, workers=None, *, c2r: bool = False,
         if s is None:
             axes = tuple(range(ndim))
         else:
-            # NumPy 2 deprecates this reading; it differs from the announced future one (s[i]
-            # along axis i) only when s is shorter than ndim, so only then is there a warning.
-            if api == "numpy" and len(s) < ndim:
+            # NumPy 2 deprecates this reading (its announced future one puts s[i] along axis
+            # i) and warns on every such call; fracfft.fft follows it.
+            if api == "numpy":
                 warnings.warn(_S_NO_AXES_MSG, DeprecationWarning, stacklevel=4)
             if len(s) > ndim:
                 raise ValueError(f"s has {len(s)} entries but the input has {ndim} dimensions")

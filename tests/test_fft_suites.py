@@ -23,17 +23,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# numpy 2 warns (DeprecationWarning) whenever `s` is given without `axes`. fracfft.fft warns
-# only where that reading differs from numpy's announced future one (s shorter than a.ndim):
-# with len(s) == a.ndim both readings agree, and tests/test_fft.py calls
-# irfftn(X, s=x.shape) under filterwarnings=error. These tests use s of length ndim.
-NUMPY_EXPECTED = {
-    f"::TestFFT1D::test_s_axes_none[{op}]": "s without axes, len(s) == ndim: no warning"
-    for op in ("fftn", "ifftn", "rfftn", "irfftn")
-} | {
-    f"::TestFFT1D::test_s_axes_none_2D[{op}]": "s without axes, len(s) == ndim: no warning"
-    for op in ("fft2", "ifft2")
-}
+NUMPY_EXPECTED: dict[str, str] = {}
 SCIPY_EXPECTED: dict[str, str] = {}
 
 _RUNNER = textwrap.dedent(

@@ -105,9 +105,8 @@ def project_adjoint(y, axes):
 # Multiply by a symbol
 # --------------------------------------------------------------------------------------------
 
-# The manual backend's Numba kernels take over a host spectrum from this many elements on:
-# below it NumPy's one call is as fast (threads cost tens of microseconds to start) and the
-# small-call path of issue 14 stays as it is.
+# The manual backend's fused Numba kernel takes over a host spectrum from this many elements on:
+# below it NumPy's few calls are as fast and the small-call path of issue 14 stays as it is.
 KERNEL_MIN = 1 << 15
 
 
@@ -121,13 +120,14 @@ def multiply(spec, k, *, backend=None, workers=1):
     """``spec *= k`` in place (``spec`` is the core's private buffer); return ``spec``.
 
     ``k`` is a small host array broadcastable against ``spec`` (the symbol: the grid of the
-    transformed axes times alpha's shape). Host spectra of the manual backend use its Numba
-    kernel (threads: ``workers``); numba.cuda arrays a numba.cuda kernel; CuPy arrays CuPy.
+    transformed axes times alpha's shape). numba.cuda arrays use a numba.cuda kernel, CuPy
+    arrays CuPy. Host spectra use NumPy on every backend: a lone multiply is bound by memory
+    and NumPy's loop already runs at its speed (the manual backend's Numba multiply measured
+    1.1-3x slower on one thread), so the Numba kernels serve where they fuse passes
+    (:func:`alpha_gradient`). ``backend`` and ``workers`` are accepted for that symmetry.
     """
     where = kind(spec)
     if where == HOST:
-        if _host_kernels(spec, backend) and _kernel_multiply(spec, k, workers):
-            return spec
         # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
         with np.errstate(invalid="ignore", over="ignore"):
             np.multiply(spec, k, out=spec)
@@ -172,19 +172,20 @@ def canonical(shape, kshape):
 
 
 def _kernel_symbol(k, b, d):
-    """``k`` as the float64 ``(B, D)`` (real) or ``(B, 2D)`` (complex, interleaved) array."""
-    if k.dtype.kind == "c":
-        return np.ascontiguousarray(k, dtype=np.complex128).reshape(b, d).view(np.float64), 1
-    return np.ascontiguousarray(k, dtype=np.float64).reshape(b, d), 0
+    """``k`` as the complex128 ``(B, D)`` array the kernels take (small: no copy if it is)."""
+    return np.ascontiguousarray(k, dtype=np.complex128).reshape(b, d)
 
 
-def _split(a, b, d, workers):
-    """Return the number of parts of the ``A`` range and of chunks of ``D`` for the CPU kernels."""
+def _split(a, b, c, d, workers):
+    """Return ``(parts, chunks, tasks)``: lines shared out, or bins when lines are too few."""
     from .fft.manual._symbol import CHUNK
 
+    lines = a * b * c
     nchunks = -(-d // CHUNK)
-    parts = 1 if b * nchunks >= 2 * workers else max(1, min(a, workers))
-    return parts, nchunks
+    if lines >= workers or nchunks == 1:
+        parts = max(1, min(workers, lines))
+        return parts, 1, parts
+    return 1, nchunks, nchunks
 
 
 def _kernel_multiply(spec, k, workers) -> bool:
@@ -196,9 +197,8 @@ def _kernel_multiply(spec, k, workers) -> bool:
     from .fft.manual._symbol import multiply as kernel
 
     a, b, c, d = dims
-    sym, cplx = _kernel_symbol(k, b, d)
-    parts, nchunks = _split(a, b, d, workers)
-    launch(kernel, (spec.reshape(dims), sym, cplx, parts, nchunks), parts * b * nchunks,
+    parts, nchunks, tasks = _split(a, b, c, d, workers)
+    launch(kernel, (spec.reshape(dims), _kernel_symbol(k, b, d), parts, nchunks), tasks,
            workers, work=spec.size)
     return True
 
@@ -380,11 +380,11 @@ def _kernel_reduce(spectrum_x, big_g, adjoint, workers):
     from .fft.manual._symbol import reduce_multiply
 
     a, b, c, d = dims
-    sym, cplx = _kernel_symbol(adjoint, b, d)
-    parts, nchunks = _split(a, b, d, workers)
+    parts, nchunks, tasks = _split(a, b, c, d, workers)
     out = np.zeros((parts, b, d), np.complex128)
-    launch(reduce_multiply, (spectrum_x.reshape(dims), big_g.reshape(dims), sym, cplx, True,
-                             out, parts, nchunks), parts * b * nchunks, workers, work=big_g.size)
+    launch(reduce_multiply, (spectrum_x.reshape(dims), big_g.reshape(dims),
+                             _kernel_symbol(adjoint, b, d), True, out, parts, nchunks),
+           tasks, workers, work=big_g.size)
     return out.sum(axis=0).reshape(np.shape(adjoint))
 
 

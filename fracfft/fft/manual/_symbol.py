@@ -23,71 +23,65 @@ from __future__ import annotations
 
 from numba import types as nt
 
-from ._jit import kernel
+from ._jit import helper, kernel
 
 __all__ = ["CHUNK", "multiply", "reduce_multiply"]
 
-#: Bins of the last canonical axis per task: big enough to stream, small enough to balance.
-CHUNK = 2048
-
+#: Bins of the last canonical axis per task when there are too few lines to share out.
+CHUNK = 4096
 
 # The symbol (and the input's spectrum) may be read-only cached arrays; writable ones convert.
-_SYM = nt.Array(nt.float64, 2, "C", readonly=True)
+_SYM = nt.Array(nt.complex128, 2, "C", readonly=True)
+
+
+@helper
+def _task(t, nlines, nd, nparts, nchunks):
+    """Lines ``[l0, l1)`` and bins ``[d0, d1)`` of task ``t``, and its output part."""
+    if nchunks == 1:  # enough lines: task t is part t of them, every bin
+        return nlines * t // nparts, nlines * (t + 1) // nparts, 0, nd, t
+    return 0, nlines, t * CHUNK, min(nd, (t + 1) * CHUNK), 0  # few lines: a chunk of bins
 
 
 def _multiply_sig(real, cplx):
-    return nt.void(cplx[:, :, :, ::1], _SYM, nt.int64, nt.int64, nt.int64,
-                   nt.int64, nt.int64)
+    return nt.void(cplx[:, :, :, ::1], _SYM, nt.int64, nt.int64, nt.int64, nt.int64)
 
 
 @kernel(_multiply_sig)
-def multiply(spec, sym, is_complex, nparts, nchunks, lo, hi):
-    # task t -> (a-part p, symbol row b, chunk j of the last axis)
+def multiply(spec, sym, nparts, nchunks, lo, hi):
+    # line l = (a, b, c) in C order; spec[a, b, c, :] *= sym[b, :]
     na, nb, nc, nd = spec.shape
     for t in range(lo, hi):
-        p = t // (nb * nchunks)
-        b = (t // nchunks) % nb
-        j = t % nchunks
-        a0 = na * p // nparts
-        a1 = na * (p + 1) // nparts
-        d0 = j * CHUNK
-        d1 = min(nd, d0 + CHUNK)
-        for a in range(a0, a1):
-            for c in range(nc):
-                if is_complex:
-                    for d in range(d0, d1):
-                        spec[a, b, c, d] = spec[a, b, c, d] * complex(sym[b, 2 * d],
-                                                                      sym[b, 2 * d + 1])
-                else:
-                    for d in range(d0, d1):
-                        spec[a, b, c, d] = spec[a, b, c, d] * sym[b, d]
+        l0, l1, d0, d1, _ = _task(t, na * nb * nc, nd, nparts, nchunks)
+        for line in range(l0, l1):
+            b = (line // nc) % nb
+            row = spec[line // (nb * nc), b, line % nc]
+            k = sym[b]
+            for d in range(d0, d1):
+                row[d] = row[d] * k[d]
 
 
 def _reduce_sig(real, cplx):
-    return nt.void(nt.Array(cplx, 4, "C", readonly=True), cplx[:, :, :, ::1], _SYM, nt.int64,
-                   nt.boolean, nt.complex128[:, :, ::1], nt.int64, nt.int64, nt.int64, nt.int64)
+    return nt.void(nt.Array(cplx, 4, "C", readonly=True), cplx[:, :, :, ::1], _SYM, nt.boolean,
+                   nt.complex128[:, :, ::1], nt.int64, nt.int64, nt.int64, nt.int64)
 
 
 @kernel(_reduce_sig)
-def reduce_multiply(x, g, sym, is_complex, mul, out, nparts, nchunks, lo, hi):
-    # out[p, b, d] = sum_{a in part p, c} x[a, b, c, d] * conj(g[a, b, c, d]); then g *= sym
+def reduce_multiply(x, g, sym, mul, out, nparts, nchunks, lo, hi):
+    # out[p, b, d] = sum over the lines (a, b, c) of part p of x * conj(g); then g *= sym
     na, nb, nc, nd = x.shape
     for t in range(lo, hi):
-        p = t // (nb * nchunks)
-        b = (t // nchunks) % nb
-        j = t % nchunks
-        a0 = na * p // nparts
-        a1 = na * (p + 1) // nparts
-        d0 = j * CHUNK
-        d1 = min(nd, d0 + CHUNK)
-        for a in range(a0, a1):
-            for c in range(nc):
-                for d in range(d0, d1):
-                    gv = g[a, b, c, d]
-                    xv = x[a, b, c, d]
-                    out[p, b, d] += complex(xv.real, xv.imag) * complex(gv.real, -gv.imag)
-                    if mul:
-                        if is_complex:
-                            g[a, b, c, d] = gv * complex(sym[b, 2 * d], sym[b, 2 * d + 1])
-                        else:
-                            g[a, b, c, d] = gv * sym[b, d]
+        l0, l1, d0, d1, p = _task(t, na * nb * nc, nd, nparts, nchunks)
+        for line in range(l0, l1):
+            a = line // (nb * nc)
+            b = (line // nc) % nb
+            c = line % nc
+            xr = x[a, b, c]
+            gr = g[a, b, c]
+            acc = out[p, b]
+            k = sym[b]
+            for d in range(d0, d1):
+                gv = gr[d]
+                xv = xr[d]
+                acc[d] += complex(xv.real, xv.imag) * complex(gv.real, -gv.imag)
+                if mul:
+                    gr[d] = gv * k[d]

@@ -11,6 +11,11 @@ so the circular convolution is the exact linear one. Caputo's operator is :math:
 :func:`make_plan`, :func:`forward`, :func:`inverse` and :func:`vjp` are the same steps
 exposed for the autograd bridge, which needs the spectrum of its input and both gradients
 from one transform of the incoming gradient.
+
+Host and GPU arrays take the same steps: the transforms go through the FFT registry
+(:func:`fracfft.fft._registry.execute`) and every operation on a spectrum or an array that may
+live on a device through the seam :mod:`fracfft._device`; nothing here imports a kernel module
+or CuPy.
 """
 
 from __future__ import annotations

@@ -289,3 +289,29 @@ def test_device_arrays_under_the_simulator(flavour):
                          text=True, env=env, timeout=900, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip().endswith("ok")
+
+
+# --- structure: the core reaches devices only through the seam ------------------------------
+
+
+def _imports(path):
+    import ast
+
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add("." * node.level + (node.module or ""))
+    return names
+
+
+def test_core_imports_no_kernel_module_and_no_cupy():
+    import pathlib
+
+    core = pathlib.Path(_core.__file__)
+    names = _imports(core)
+    assert not any("manual" in n or "cupy" in n or "numba" in n for n in names), names
+    torch_py = (core.parent / "torch.py").read_text()
+    assert "_device_vjp" not in torch_py and "_torch_alpha_reduction" not in torch_py

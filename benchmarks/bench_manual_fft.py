@@ -48,7 +48,7 @@ t = time.perf_counter()
 from fracfft.fft import _manual
 x = np.random.default_rng(0).standard_normal((4, 256))
 X = _manual.r2c(x, None, (1,), "backward", 1)
-from fracfft.fft.manual import multiply_symbol
+from fracfft._device import multiply_symbol
 multiply_symbol(X, np.array([0.5]), 256, 1.0, 0, 0, True, 1)
 _manual.c2r(X, (256,), (1,), "backward", 1)
 _manual.c2c(X, None, (1,), True, "backward", 1)
@@ -120,7 +120,7 @@ def main():
         cold = first_call(dict(env, NUMBA_CACHE_DIR=tmp))
     print(f"  warm cache {warm:7.2f} s   cold cache {cold:7.2f} s")
 
-    from fracfft.fft.manual import multiply_symbol
+    from fracfft._device import multiply_symbol
 
     print(f"\nsymbol kernel vs NumPy spec *= K (weyl, alpha=0.7), workers={workers}")
     print(f"{'case':>22} {'kernel ms':>11} {'numpy ms':>11} {'ratio':>7}")

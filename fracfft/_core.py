@@ -11,18 +11,22 @@ so the circular convolution is the exact linear one. Caputo's operator is :math:
 :func:`make_plan`, :func:`forward`, :func:`inverse` and :func:`vjp` are the same steps
 exposed for the autograd bridge, which needs the spectrum of its input and both gradients
 from one transform of the incoming gradient.
+
+Host and GPU arrays take the same steps: the transforms go through the FFT registry
+(:func:`fracfft.fft._registry.execute`) and every operation on a spectrum or an array that may
+live on a device through the seam :mod:`fracfft._device`; nothing here imports a kernel module
+or CuPy.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import string
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import _validate
+from . import _device, _validate
 from . import causal as _causal
 from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
@@ -157,13 +161,7 @@ def _crop(plan: Plan, out):
     for ax in plan.axes:
         index[ax] = slice(0, plan.shape[ax])
     view = out[tuple(index)]
-    if not plan.device:
-        return np.ascontiguousarray(view)
-    if _validate.is_cupy_array(view):
-        return view.copy()
-    from .fft.manual._cuda import _fresh_copy, _tpb
-
-    return _fresh_copy(view, view.dtype, _tpb(None))
+    return np.ascontiguousarray(view) if not plan.device else _device.fresh_copy(view)
 
 
 def inverse(plan: Plan, spec):
@@ -176,13 +174,7 @@ def inverse(plan: Plan, spec):
     if not plan.real_input:
         return out
     # The symbol is Hermitian, so the imaginary part is round-off by construction.
-    if not plan.device:
-        return np.ascontiguousarray(out.real)
-    if _validate.is_cupy_array(out):
-        return out.real.copy()
-    from .fft.manual._cuda import real_part
-
-    return real_part(out)
+    return _device.real_part(out)
 
 
 def symbol(plan: Plan, mode: str):
@@ -217,25 +209,8 @@ def _single(k):
 
 
 def multiply(plan: Plan, spec, k):
-    """``spec *= k`` in place (``spec`` is always the core's private buffer)."""
-    if not plan.device:
-        # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
-        with np.errstate(invalid="ignore", over="ignore"):
-            np.multiply(spec, k, out=spec)
-        return spec
-    k = np.ascontiguousarray(k)  # small: the grid of the transformed axes, times alpha's shape
-    if _validate.is_cupy_array(spec):
-        import cupy
-
-        spec *= cupy.asarray(k)
-        return spec
-    from numba import cuda
-
-    from .fft.manual import _cuda
-
-    _cuda.multiply_inplace(spec, cuda.to_device(k))
-    return spec
-
+    """``spec *= k`` in place (``spec`` is always the core's private buffer; see the seam)."""
+    return _device.multiply(spec, k, backend=plan.backend, workers=plan.workers)
 
 
 def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None, workers=None,
@@ -251,7 +226,7 @@ def apply(x, alpha, axis=-1, *, kind="weyl", dx=1.0, method="auto", backend=None
     if (mode in ("forward", "adjoint") and plan.kind != "caputo"
             and isinstance(plan.alpha, float) and plan.alpha == 0.0):
         # K = 1 exactly: return a copy rather than the round-off of two transforms.
-        return x.copy() if plan.device else np.array(x, dtype=plan.dtype, copy=True)
+        return _device.fresh_copy(x) if plan.device else np.array(x, dtype=plan.dtype, copy=True)
     return run(plan, x, mode)
 
 
@@ -294,34 +269,12 @@ def _block_plan(plan: Plan, sl: slice) -> Plan:
 
 def project(plan: Plan, x):
     """Caputo's :math:`P x = x - x_0` along every transformed axis (a new array); else ``x``."""
-    if plan.kind != "caputo":
-        return x
-    for ax in plan.axes:
-        if not plan.device or _validate.is_cupy_array(x):
-            first = [slice(None)] * x.ndim
-            first[ax] = slice(0, 1)
-            x = x - x[tuple(first)]
-        else:
-            from . import _causal_cuda
-
-            x = _causal_cuda.project(x, ax)
-    return x
+    return _device.project(x, plan.axes) if plan.kind == "caputo" else x
 
 
 def project_adjoint(plan: Plan, y):
     """:math:`P^T y`: subtract the sum along each transformed axis from its element 0."""
-    if plan.kind != "caputo":
-        return y
-    for ax in plan.axes:
-        if not plan.device or _validate.is_cupy_array(y):
-            first = [slice(None)] * y.ndim
-            first[ax] = slice(0, 1)
-            y[tuple(first)] -= y.sum(axis=ax, keepdims=True)  # y is the core's own new array
-        else:
-            from . import _causal_cuda
-
-            y = _causal_cuda.project_adjoint(y, ax)
-    return y
+    return _device.project_adjoint(y, plan.axes) if plan.kind == "caputo" else y
 
 
 def _apply_block(plan: Plan, x, k, mode):
@@ -409,59 +362,6 @@ def kept_matches(kept, plan: Plan) -> bool:
             and kp.alpha == plan.alpha)
 
 
-def _reduce_product(a, b_conj, shape):
-    """``sum(a * b_conj)`` over the dims where ``shape`` has size 1, without an N-sized temp."""
-    letters = string.ascii_letters[: a.ndim]
-    kept = "".join(c for c, s in zip(letters, shape) if s != 1)
-    out = np.einsum(f"{letters},{letters}->{kept}", a, b_conj)
-    return out.reshape(tuple(s if s != 1 else 1 for s in shape))
-
-
-def _alpha_reduction(plan: Plan, spectrum_x, big_g, dk):
-    """``Re sum(dK X conj(G)) / N`` summed to alpha's shape; half spectra count pairs twice."""
-    if (isinstance(plan.alpha, float) and spectrum_x.size <= _SMALL_REDUCTION
-            and spectrum_x.dtype == np.complex128):
-        return _alpha_reduction_small(plan, spectrum_x, big_g, dk)
-    np.conjugate(big_g, out=big_g)
-    reduced = _reduce_product(spectrum_x, big_g, dk.shape)
-    np.conjugate(big_g, out=big_g)
-    reduced = reduced.astype(np.complex128, copy=False)  # the gradient comes out in double
-    np.multiply(reduced, dk, out=reduced)
-    term = reduced.real  # a view: the weights below scale it in place
-    if plan.method == "rfft":
-        term[_paired_bins(plan, term.ndim)] *= 2.0
-    total = term.sum(axis=plan.axes, keepdims=True) / float(math.prod(plan.ns))
-    return float(total.sum()) if isinstance(plan.alpha, float) else total
-
-
-# Below this many spectrum bins (double precision, scalar order) the alpha reduction takes one
-# full-size product and a dot product: fewer NumPy calls than the einsum route, whose point
-# (no N-sized temporary) matters only for large arrays.
-_SMALL_REDUCTION = 1 << 12
-
-
-def _alpha_reduction_small(plan: Plan, spectrum_x, big_g, dk):
-    """:func:`_alpha_reduction` for a scalar order on a small double-precision spectrum."""
-    prod = spectrum_x * dk  # dk broadcasts against the spectrum
-    total = np.vdot(big_g, prod).real  # sum(conj(G) * dK X) over every bin
-    if plan.method == "rfft":
-        index = _paired_bins(plan, prod.ndim)  # these count twice: once more
-        total += np.vdot(big_g[index], prod[index]).real
-    return float(total) / float(math.prod(plan.ns))
-
-
-def _paired_bins(plan: Plan, ndim: int):
-    """Index of the half-spectrum bins that stand for themselves and their conjugate twins.
-
-    Bins ``1 .. m-2`` of the ``m = n//2 + 1`` bins of an even ``n`` (``1 .. m-1`` for odd
-    ``n``) along the last transformed axis; in a sum over the full spectrum they count twice.
-    """
-    last = plan.ns[-1] // 2 if plan.ns[-1] % 2 == 0 else None
-    index = [slice(None)] * ndim
-    index[plan.axes[-1]] = slice(1, last)
-    return tuple(index)
-
-
 def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     r"""Return the gradients of a real loss :math:`L` through :math:`y = D^\alpha x`.
 
@@ -476,9 +376,11 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
 
     Both come from the one transform :math:`G`; :math:`X` is freed before the x-gradient is
     allocated, large arrays go block by block (:func:`_row_blocks`), and :math:`K`,
-    :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host arrays
-    only. ``kept`` (from :func:`run_kept`, checked with :func:`kept_matches`) supplies
-    :math:`X` and the symbols from the forward pass instead of recomputing them.
+    :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host and
+    device arrays alike: the arithmetic on spectra goes through :mod:`fracfft._device`, which
+    reduces a device spectrum on its device (only alpha's shape comes back). ``kept`` (from
+    :func:`run_kept`, checked with :func:`kept_matches`) supplies :math:`X` and the symbols
+    from the forward pass instead of recomputing them.
 
     Returns
     -------
@@ -528,9 +430,14 @@ def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None, direct=No
     if dk is not None:
         if spectrum_x is None:
             spectrum_x = forward(plan, project(plan, x))
-        galpha = _alpha_reduction(plan, spectrum_x, big_g, dk)
-    if need_x:
-        gx = project_adjoint(plan, _inverse_direct(plan, direct, multiply(plan, big_g, adjoint)))
-    else:
-        gx = None
+        # The reduction reads G before the adjoint's multiply, in the same pass where a kernel
+        # does both (the seam decides); X is released before the inverse allocates gx.
+        galpha = _device.alpha_gradient(
+            spectrum_x, big_g, dk, axes=plan.axes, ns=plan.ns, half=plan.method == "rfft",
+            scalar=isinstance(plan.alpha, float), adjoint=adjoint if need_x else None,
+            backend=plan.backend, workers=plan.workers)
+        del spectrum_x
+    elif need_x:
+        multiply(plan, big_g, adjoint)
+    gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
     return gx, galpha

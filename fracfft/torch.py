@@ -200,52 +200,6 @@ def _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers, backe
     return _dlpack.from_array(_core.run(plan, arr, mode), device)
 
 
-def _torch_alpha_reduction(plan, xt, gt):
-    r"""``Re sum dK X conj(G) / N`` summed to alpha's shape, with torch ops on ``xt``'s device.
-
-    The same reduction as :func:`fracfft._core.vjp` (which is host-only), for spectra that live
-    on a GPU; half (rfft) spectra count their conjugate-paired bins twice. Returns a float for
-    a scalar alpha, else a tensor of the normalised alpha's shape.
-    """
-    # np.array copies: the core may hand out a cached, read-only symbol
-    dk = torch.from_numpy(np.array(_core.symbol(plan, "dalpha"))).to(xt.device)
-    term = (dk * (xt * gt.conj())).real
-    if plan.method == "rfft":
-        n, ax = plan.ns[-1], plan.axes[-1]
-        w = torch.full((term.shape[ax],), 2.0, dtype=term.dtype, device=term.device)
-        w[0] = 1.0
-        if n % 2 == 0:
-            w[-1] = 1.0
-        shape = [1] * term.ndim
-        shape[ax] = w.numel()
-        term = term * w.reshape(shape)
-    norm = float(math.prod(plan.ns))
-    if isinstance(plan.alpha, float):
-        return float(term.sum()) / norm
-    target = np.shape(plan.alpha)
-    drop = [d for d in range(term.ndim) if target[d] == 1]
-    return (term.sum(dim=drop, keepdim=True) if drop else term) / norm
-
-
-def _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, device):
-    """:func:`fracfft._core.vjp` for GPU arrays (the core's alpha reduction is host-only).
-
-    The transforms and the symbol products run in the core on the device; only the final
-    reduction is done with torch ops on the same device (:func:`_torch_alpha_reduction`).
-    """
-    big_g = _core.forward(plan, g_arr)
-    galpha = None
-    if need_alpha:
-        x_spec = _core.forward(plan, _core.project(plan, x_arr))  # caputo: of x - x[0]
-        galpha = _torch_alpha_reduction(plan, _dlpack.from_array(x_spec, device),
-                                        _dlpack.from_array(big_g, device))
-    gx = None
-    if need_x:
-        gx = _core.project_adjoint(plan, _core.inverse(
-            plan, _core.multiply(plan, big_g, _core.symbol(plan, "adjoint"))))
-    return gx, galpha
-
-
 def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha,
                    kept=None):
     """Gradients ``(gx, galpha)`` of ``D^alpha x`` for the incoming gradient ``g``.
@@ -281,11 +235,9 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
             if xc.is_cuda:
                 xc = xc.contiguous()
             x_arr = _dlpack.to_array(xc)
-        if plan.device:
-            gx, galpha = _device_vjp(plan, g_arr, x_arr, need_x, need_alpha, gc.device)
-        else:
-            gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha,
-                                   kept=kept)
+        # One vjp for CPU and CUDA tensors: a device alpha-gradient is reduced on the device.
+        gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha,
+                               kept=kept)
         if gx is not None:
             gx = _dlpack.from_array(gx, None if gc.is_cpu else gc.device)
     return gx, galpha

@@ -605,25 +605,3 @@ def test_cuda_matches_cpu(gen):
     assert rel(y.cpu(), torch.from_numpy(ref)) <= tol(64)
     assert rel(xc.grad.cpu(), x.grad) <= tol(64)
     assert abs(float(ac.grad.cpu() - a.grad)) <= tol(64) * max(1.0, abs(float(a.grad)))
-
-
-@pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("alpha", [0.6, np.array([[0.2], [1.1], [1.7]])])
-def test_device_alpha_reduction_matches_core(gen, method, kind, alpha):
-    """The torch-side alpha reduction used for GPU spectra agrees with the core's (on CPU)."""
-    from fracfft.torch import _torch_alpha_reduction
-
-    x = trandn(gen, 2, 3, 10).numpy()
-    g = trandn(gen, 2, 3, 10).numpy()
-    _, plan = _core.make_plan(x, alpha, (1, 2) if np.ndim(alpha) == 0 else -1, kind=kind,
-                              dx=1.0, method=method, backend=None, workers=1)
-    big_x = _core.forward(plan, x)
-    ga_core = _core.vjp(plan, g, x, need_x=False)[1]
-    ga = _torch_alpha_reduction(plan, torch.from_numpy(big_x),
-                                torch.from_numpy(_core.forward(plan, g)))
-    if isinstance(ga_core, float):
-        assert isinstance(ga, float) and abs(ga - ga_core) <= tol(30) * max(1.0, abs(ga_core))
-    else:
-        assert ga.shape == ga_core.shape
-        assert rel(ga, torch.from_numpy(ga_core)) <= tol(30)

@@ -11,13 +11,11 @@ loaded from Numba's cache) on first use. Public names, each loaded on first acce
 ``c2c_1d(x, out, forward, scale)``
     A plain serial Numba kernel (1-D complex DFT) for use inside the user's own
     ``@numba.njit`` / ``prange`` code.
-``multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers)``
-    Fused in-place multiplication of spectra by the fractional-derivative symbol.
 """
 
 from __future__ import annotations
 
-__all__ = ["c2c_1d", "multiply_symbol"]
+__all__ = ["c2c_1d"]
 
 
 def __getattr__(name):
@@ -25,8 +23,4 @@ def __getattr__(name):
         from ._user import c2c_1d
 
         return c2c_1d
-    if name == "multiply_symbol":
-        from ._symbol import multiply_symbol
-
-        return multiply_symbol
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

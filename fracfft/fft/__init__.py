@@ -296,7 +296,7 @@ def irfftn(a, s=None, axes=None, norm=None, out=None, *, workers=None, backend=N
     --------
     >>> import numpy as np, fracfft.fft
     >>> a = np.arange(15.0).reshape(3, 5)
-    >>> b = fracfft.fft.irfftn(fracfft.fft.rfftn(a), s=a.shape)
+    >>> b = fracfft.fft.irfftn(fracfft.fft.rfftn(a), s=a.shape, axes=(0, 1))
     >>> bool(np.allclose(b, a))
     True
     """

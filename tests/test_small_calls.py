@@ -50,8 +50,8 @@ def test_direct_route_declines_what_it_does_not_cover(rng):
     assert direct("irfft", np.fft.rfft(x), (12,), 0, 1) is None  # would need padding
 
 
-def test_a_scipy_uarray_backend_still_serves_fracfft(rng):
-    calls = []
+def counting_backend(calls):
+    """A scipy.fft uarray backend that records each call and lets scipy's own backend serve."""
 
     class Counting:
         __ua_domain__ = "numpy.scipy.fft"
@@ -61,6 +61,12 @@ def test_a_scipy_uarray_backend_still_serves_fracfft(rng):
             calls.append(method.__name__)
             return NotImplemented  # let scipy's own backend compute it
 
+    return Counting
+
+
+def test_a_scipy_uarray_backend_still_serves_fracfft(rng):
+    calls = []
+    Counting = counting_backend(calls)
     x = rng.standard_normal(32)
     expected = fracfft.derivative(x, 0.5)
     with scipy.fft.set_backend(Counting):
@@ -170,15 +176,7 @@ def test_kept_path_honours_a_scipy_uarray_backend_and_the_backend_choice(rng):
     from fracfft.torch import SpectralFractionalDerivative as F
 
     calls = []
-
-    class Counting:
-        __ua_domain__ = "numpy.scipy.fft"
-
-        @staticmethod
-        def __ua_function__(method, args, kwargs):
-            calls.append(method.__name__)
-            return NotImplemented
-
+    Counting = counting_backend(calls)
     x = torch.tensor(rng.standard_normal(32), requires_grad=True)
     g = torch.tensor(rng.standard_normal(32))
 

@@ -76,6 +76,20 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
     return arr.astype(compute_dtype(arr.dtype, name), copy=False)
 
 
+def _axis_indices(items, ndim: int, name: str, type_message: str) -> list:
+    """Non-negative axes of ``items`` (ints) for ``ndim`` dims; TypeError / AxisError otherwise."""
+    out = []
+    for a in items:
+        try:
+            a = operator.index(a)
+        except TypeError:
+            raise TypeError(type_message) from None
+        if not -ndim <= a < ndim:
+            raise AxisError(a, ndim, name)
+        out.append(a % ndim)
+    return out
+
+
 def normalize_axes(axis, ndim: int, name: str = "axis") -> tuple[int, ...]:
     """Return ``axis`` (an int or a sequence of ints) as a tuple of non-negative axes."""
     if ndim == 0:
@@ -86,15 +100,8 @@ def normalize_axes(axis, ndim: int, name: str = "axis") -> tuple[int, ...]:
         items = tuple(axis)
     else:
         items = (axis,)
-    out = []
-    for a in items:
-        try:
-            a = operator.index(a)
-        except TypeError:
-            raise TypeError(f"{name} must be an int or a tuple of ints; got {axis!r}") from None
-        if not -ndim <= a < ndim:
-            raise AxisError(a, ndim, name)
-        out.append(a % ndim)
+    out = _axis_indices(items, ndim, name,
+                        f"{name} must be an int or a tuple of ints; got {axis!r}")
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axes in {name}={axis!r}")
     return tuple(out)
@@ -338,16 +345,7 @@ def normalize_fft(shape, s, axes, norm=None, workers=None, *, c2r: bool = False,
             axes = tuple(range(ndim - len(s), ndim))
     else:
         items = _index_tuple(axes, "axes")
-        out = []
-        for a in items:
-            try:
-                a = operator.index(a)
-            except TypeError:
-                raise TypeError(f"axes must hold integers; got {axes!r}") from None
-            if not -ndim <= a < ndim:
-                raise AxisError(a, ndim, "axes")
-            out.append(a % ndim)
-        axes = tuple(out)
+        axes = tuple(_axis_indices(items, ndim, "axes", f"axes must hold integers; got {axes!r}"))
         if api != "numpy" and len(set(axes)) != len(axes):
             raise ValueError(f"all axes must be unique; got axes={items!r}")
     if real and not axes:

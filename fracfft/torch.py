@@ -24,7 +24,6 @@ Public objects: :class:`SpectralFractionalDerivative` (the ``torch.autograd.Func
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import math
@@ -141,14 +140,6 @@ _KEPT = threading.local()
 _ARGS = threading.local()
 
 
-_NO_GUARD = contextlib.nullcontext()
-
-
-def _stream_guard(t):
-    """:func:`fracfft._dlpack.cuda_stream_guard`, skipped for CPU tensors (its no-op case)."""
-    return _NO_GUARD if t.is_cpu else _dlpack.cuda_stream_guard(t)
-
-
 def _take_kept(output):
     """Return what the forward that produced ``output`` kept for the backward, or None."""
     slot = getattr(_KEPT, "slot", None)
@@ -209,37 +200,44 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
     (None unless ``need_alpha``). ``kept``: what the forward kept (:func:`_take_kept`).
     """
     gc, _ = _compute_tensor(g)
-    if gc.is_cuda:
-        gc = gc.contiguous()
-    with _stream_guard(gc):
-        g_arr = _dlpack.to_array(gc)
-        kp = kept[0] if kept is not None and need_alpha else None
-        if (kp is not None and type(g_arr) is np.ndarray and g_arr.shape == kp.shape
-                and g_arr.dtype == kp.dtype and kp.workers == _default_workers(workers)
-                and _alpha_value(alpha) == kp.alpha):
-            plan = kp  # the forward's plan: the same arguments (ctx.args), grid, dtype, order
-        else:
-            g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
-                                          method=method, backend=backend,
-                                          workers=_default_workers(workers))
-        if gc.numel() == 0:
-            gx = torch.zeros(gc.shape, dtype=gc.dtype, device=gc.device) if need_x else None
-            galpha = 0.0 if isinstance(plan.alpha, float) else np.zeros(np.shape(plan.alpha))
-            return gx, (galpha if need_alpha else None)
-        x_arr = None
-        if kept is not None and not (need_alpha and not plan.device
-                                     and _core.kept_matches(kept, plan)):
-            kept = None
-        if need_alpha and kept is None:
-            xc, _ = _compute_tensor(x)
-            if xc.is_cuda:
-                xc = xc.contiguous()
-            x_arr = _dlpack.to_array(xc)
-        # One vjp for CPU and CUDA tensors: a device alpha-gradient is reduced on the device.
-        gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha,
-                               kept=kept)
-        if gx is not None:
-            gx = _dlpack.from_array(gx, None if gc.is_cpu else gc.device)
+    args = (x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha, kept)
+    if gc.is_cpu:  # no stream to order: skip the guard's context manager
+        return _engine_backward(gc, None, *args)
+    gc = gc.contiguous()
+    with _dlpack.cuda_stream_guard(gc):
+        return _engine_backward(gc, gc.device, *args)
+
+
+def _engine_backward(gc, device, x, alpha, dims, method, kind, dx, workers, backend, need_x,
+                     need_alpha, kept):
+    """:func:`_backward_impl` once ``gc`` is in its compute dtype (``device`` None: the host)."""
+    g_arr = _dlpack.to_array(gc)
+    kp = kept[0] if kept is not None and need_alpha else None
+    if (kp is not None and type(g_arr) is np.ndarray and g_arr.shape == kp.shape
+            and g_arr.dtype == kp.dtype and kp.workers == _default_workers(workers)
+            and _alpha_value(alpha) == kp.alpha):
+        plan = kp  # the forward's plan: the same arguments (ctx.args), grid, dtype, order
+    else:
+        g_arr, plan = _core.make_plan(g_arr, _alpha_value(alpha), dims, kind=kind, dx=dx,
+                                      method=method, backend=backend,
+                                      workers=_default_workers(workers))
+    if gc.numel() == 0:
+        gx = torch.zeros(gc.shape, dtype=gc.dtype, device=gc.device) if need_x else None
+        galpha = 0.0 if isinstance(plan.alpha, float) else np.zeros(np.shape(plan.alpha))
+        return gx, (galpha if need_alpha else None)
+    x_arr = None
+    if kept is not None and not (need_alpha and not plan.device
+                                 and _core.kept_matches(kept, plan)):
+        kept = None
+    if need_alpha and kept is None:
+        xc, _ = _compute_tensor(x)
+        if xc.is_cuda:
+            xc = xc.contiguous()
+        x_arr = _dlpack.to_array(xc)
+    # One vjp for CPU and CUDA tensors: a device alpha-gradient is reduced on the device.
+    gx, galpha = _core.vjp(plan, g_arr, x_arr, need_x=need_x, need_alpha=need_alpha, kept=kept)
+    if gx is not None:
+        gx = _dlpack.from_array(gx, device)
     return gx, galpha
 
 
@@ -308,14 +306,19 @@ def _static_args(dim, ndim, kind, dx, workers):
     return dims, kind, _validate.normalize_dx(dx, len(dims)), workers
 
 
-def _normalize_args(x, alpha, dim, method, kind, dx, workers, backend):
-    """Validate the cheap arguments once, in the form every path uses."""
+def _normalize_args(x, alpha, dim, method, kind, dx, workers, backend, compiling=None):
+    """Validate the cheap arguments once, in the form every path uses.
+
+    ``compiling``: whether dynamo traces this call, when the caller has asked already.
+    """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor; got {type(x).__name__}")
     uncached = _static_args.__wrapped__
     try:
         # dynamo traces the plain function (it warns about lru_cache wrappers)
-        static = uncached if _is_compiling() else _static_args
+        if compiling is None:
+            compiling = _is_compiling()
+        static = uncached if compiling else _static_args
         dims, kind, dxs, workers = static(dim, x.dim(), kind, dx, workers)
     except TypeError:  # unhashable (a list): validate without the cache
         dims, kind, dxs, workers = uncached(dim, x.dim(), kind, dx, workers)
@@ -526,9 +529,10 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     def forward(x, alpha, dim=-1, method="auto", kind="weyl", dx=1.0, workers=None,
                 backend=None):
         """Return ``D^alpha x`` (no graph bookkeeping here: see :meth:`setup_context`)."""
+        compiling = _is_compiling()
         alpha, dims, method, kind, dxs, workers, backend = _normalize_args(
-            x, alpha, dim, method, kind, dx, workers, backend)
-        if _use_custom_ops():
+            x, alpha, dim, method, kind, dx, workers, backend, compiling)
+        if _HAS_CUSTOM_OPS and compiling:  # _use_custom_ops(), asked once per call
             a = alpha if isinstance(alpha, torch.Tensor) else torch.tensor(alpha,
                                                                           dtype=torch.float64)
             return torch.ops.fracfft.spectral_derivative(x, a, list(dims), method, kind,

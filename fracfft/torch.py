@@ -131,64 +131,57 @@ def _mode_name(order, conj):
             "work); if only x-derivatives are wanted, pass alpha without requires_grad") from None
 
 
-# What the last forward of this thread kept for its backward (issue 14): (weak reference to
-# the output, kept) from fracfft._core.run_kept, picked up by setup_context when the output
-# matches. One slot per thread, of at most a few small arrays (_core.KEEP_BINS bins each).
-_KEPT = threading.local()
-# The public Function's last forward on this thread: (weak reference to the output, normalised
-# alpha, normalised arguments), for its setup_context.
-_ARGS = threading.local()
+# The public Function's last forward on this thread, for its setup_context: (weak reference to
+# the output, normalised alpha, normalised arguments, kept), with ``kept`` what
+# fracfft._core.run_kept keeps of a small host call for the backward (issue 14), or None.
+# setup_context takes it when the output matches, and so skips a second validation.
+_LAST = threading.local()
 
 
-def _take_kept(output):
-    """Return what the forward that produced ``output`` kept for the backward, or None."""
-    slot = getattr(_KEPT, "slot", None)
-    if slot is None:
-        return None
-    _KEPT.slot = None
-    return slot[1] if slot[0]() is output else None
+def _in_stream(t, fn, *args):
+    """Return ``fn(t, device, *args)``, with the stream ordering ``t``'s device needs.
+
+    A CPU tensor goes directly (``device`` None); a CUDA tensor is made contiguous and the call
+    runs inside :func:`fracfft._dlpack.cuda_stream_guard`.
+    """
+    if t.is_cpu:  # no stream to order: skip the guard's context manager
+        return fn(t, None, *args)
+    t = t.contiguous()
+    with _dlpack.cuda_stream_guard(t):
+        return fn(t, t.device, *args)
 
 
 def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward",
                   keep=False):
-    """``S x`` on a tensor, computed by the NumPy/Numba core; ``S`` is the operator of ``mode``.
+    """``(S x, kept)`` on a tensor, computed by the NumPy/Numba core; ``S`` is ``mode``'s operator.
 
     ``mode`` is one of :data:`fracfft.symbols.MODES`: ``"forward"`` gives ``D^alpha x``.
-    ``keep``: leave the input's spectrum of a small host call for the backward (:data:`_KEPT`).
+    ``kept`` is what :func:`fracfft._core.run_kept` keeps of a small host call for the backward
+    when ``keep`` is true, else None.
     """
-    if keep:
-        _KEPT.slot = None
     xc, out_dtype = _compute_tensor(x)
-    if xc.is_cpu:  # no stream to order: skip the guard's context manager
-        out = _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers, backend,
-                              mode, keep, None)
-    else:
-        xc = xc.contiguous()
-        with _dlpack.cuda_stream_guard(xc):
-            out = _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers,
-                                  backend, mode, keep, xc.device)
-    return out if out.dtype == out_dtype else out.to(out_dtype)
+    out, kept = _in_stream(xc, _engine_forward, alpha, dims, method, kind, dx, workers, backend,
+                           mode, keep)
+    if out.dtype == out_dtype:
+        return out, kept
+    return out.to(out_dtype), None  # the kept spectrum is of the computed dtype
 
 
-def _engine_forward(xc, out_dtype, alpha, dims, method, kind, dx, workers, backend, mode, keep,
-                    device):
+def _engine_forward(xc, device, alpha, dims, method, kind, dx, workers, backend, mode, keep):
     """:func:`_forward_impl` once ``xc`` is in its compute dtype (``device`` None: the host)."""
     arr, plan = _core.make_plan(_dlpack.to_array(xc), _alpha_value(alpha), dims, kind=kind,
                                 dx=dx, method=method, backend=backend,
                                 workers=_default_workers(workers))
     if xc.numel() == 0:
-        return torch.empty(xc.shape, dtype=xc.dtype, device=xc.device)
+        return torch.empty(xc.shape, dtype=xc.dtype, device=xc.device), None
     if (isinstance(plan.alpha, float) and plan.alpha == 0.0 and MODES[mode][0] == 0
             and plan.kind != "caputo"):
         # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
-        return xc.clone(memory_format=torch.contiguous_format)
+        return xc.clone(memory_format=torch.contiguous_format), None
     if keep and mode == "forward" and not plan.device:
         y, kept = _core.run_kept(plan, arr)
-        out = _dlpack.from_array(y, device)
-        if kept is not None and out.dtype == out_dtype:
-            _KEPT.slot = (weakref.ref(out), kept)
-        return out
-    return _dlpack.from_array(_core.run(plan, arr, mode), device)
+        return _dlpack.from_array(y, device), kept
+    return _dlpack.from_array(_core.run(plan, arr, mode), device), None
 
 
 def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha,
@@ -197,15 +190,11 @@ def _backward_impl(g, x, alpha, dims, method, kind, dx, workers, backend, need_x
 
     ``gx`` has x's shape in the engine's compute dtype (None unless ``need_x``); ``galpha`` is a
     float for a scalar alpha, else a NumPy array / tensor with the normalised alpha's shape
-    (None unless ``need_alpha``). ``kept``: what the forward kept (:func:`_take_kept`).
+    (None unless ``need_alpha``). ``kept``: what the forward kept (:func:`_forward_impl`).
     """
     gc, _ = _compute_tensor(g)
-    args = (x, alpha, dims, method, kind, dx, workers, backend, need_x, need_alpha, kept)
-    if gc.is_cpu:  # no stream to order: skip the guard's context manager
-        return _engine_backward(gc, None, *args)
-    gc = gc.contiguous()
-    with _dlpack.cuda_stream_guard(gc):
-        return _engine_backward(gc, gc.device, *args)
+    return _in_stream(gc, _engine_backward, x, alpha, dims, method, kind, dx, workers, backend,
+                      need_x, need_alpha, kept)
 
 
 def _engine_backward(gc, device, x, alpha, dims, method, kind, dx, workers, backend, need_x,
@@ -266,7 +255,8 @@ if _HAS_CUSTOM_OPS:
     @torch.library.custom_op("fracfft::spectral_derivative", mutates_args=())
     def _op_forward(x: torch.Tensor, alpha: torch.Tensor, dim: list[int], method: str, kind: str,
                     dx: list[float], workers: int, backend: str | None) -> torch.Tensor:
-        return _forward_impl(x, alpha, tuple(dim), method, kind, tuple(dx), workers, backend)
+        return _forward_impl(x, alpha, tuple(dim), method, kind, tuple(dx), workers,
+                             backend)[0]
 
     @_op_forward.register_fake
     def _(x, alpha, dim, method, kind, dx, workers, backend):
@@ -435,7 +425,7 @@ class _SymbolOperator(torch.autograd.Function):
     @staticmethod
     def forward(x, alpha, order, conj, dims, method, kind, dxs, workers, backend):
         return _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend,
-                             _mode_name(order, conj))
+                             _mode_name(order, conj))[0]
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -538,27 +528,26 @@ class SpectralFractionalDerivative(torch.autograd.Function):
             return torch.ops.fracfft.spectral_derivative(x, a, list(dims), method, kind,
                                                          list(dxs), workers or 0, backend)
         keep = isinstance(alpha, torch.Tensor) and alpha.requires_grad
-        out = _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend, keep=keep)
-        # setup_context, next on this thread, takes the normalised arguments from here
-        # instead of validating them a second time (a few microseconds at N = 32).
-        _ARGS.last = (weakref.ref(out), alpha, (dims, method, kind, dxs, workers, backend))
+        out, kept = _forward_impl(x, alpha, dims, method, kind, dxs, workers, backend,
+                                  keep=keep)
+        _LAST.slot = (weakref.ref(out), alpha, (dims, method, kind, dxs, workers, backend), kept)
         return out
 
     @staticmethod
     def setup_context(ctx, inputs, output):
         """Keep the normalised arguments; save ``x`` only when alpha needs a gradient."""
         x, alpha, *rest = inputs
-        last = getattr(_ARGS, "last", None)
-        _ARGS.last = None
+        last = getattr(_LAST, "slot", None)
+        _LAST.slot = None
         if last is not None and last[0]() is output:
-            _, alpha_n, args = last
+            _, alpha_n, args, ctx.kept = last
         else:  # the forward ran elsewhere (custom op, compile): validate here
             dim, method, kind, dx, workers, backend = (rest + [-1, "auto", "weyl", 1.0, None,
                                                                None][len(rest):])
             alpha_n, *args = _normalize_args(x, alpha, dim, method, kind, dx, workers, backend)
             args = tuple(args)
+            ctx.kept = None
         ctx.alpha_is_tensor = isinstance(alpha, torch.Tensor)
-        ctx.kept = _take_kept(output)
         # alpha's value travels as a float / tiny array unless it is a tensor (its graph).
         _setup(ctx, x, alpha if ctx.alpha_is_tensor else alpha_n, output, (0, False), args)
 

@@ -195,13 +195,14 @@ def direct_route(backend=None):
 
     For the core's small host calls (issue 14): checked once per operator application instead
     of once per transform in :func:`execute`. ``backend`` is a checked name or None (this
-    thread's backend); only "scipy" and "auto" (whose first host backend is SciPy) qualify, and
+    thread's backend); only "scipy" qualifies, and "auto" while SciPy heads its host chain, and
     only once SciPy's adapter is loaded. The route returns None for any call it does not serve.
     """
-    if backend is None:  # get_fft_backend, inline: this runs on every small call
-        stack = getattr(_local, "stack", None)
-        backend = stack[-1] if stack else _default
-    if backend != "auto" and backend != "scipy":
+    if backend is None:
+        backend = get_fft_backend()
+    if backend == "auto":
+        backend = HOST_CHAIN[0]
+    if backend != "scipy":
         return None
     adapter = _adapters.get("scipy")
     return None if adapter is None else adapter.direct_route()  # None until it is loaded

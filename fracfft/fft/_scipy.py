@@ -60,10 +60,7 @@ class ScipyLikeAdapter:
         # The 1-D entry points skip the n-D argument handling: it dominates small transforms.
         if len(axes) == 1:
             fn = getattr(self._fft, one_d)
-            # Only while scipy.fft's function is the one the direct route stands for (a
-            # patched or wrapped scipy.fft keeps being called).
-            if (self._direct is not None and norm == "backward"
-                    and fn is self._direct_for.get(one_d) and _default_dispatch()):
+            if norm == "backward" and self._direct_stands(one_d):
                 out = self._direct(one_d, a, s, axes[0], workers)
                 if out is not None:
                     return out
@@ -78,11 +75,20 @@ class ScipyLikeAdapter:
         that is unpatched and no uarray backend is installed; it returns None for a call it
         does not serve (then the public route must be used).
         """
-        if (self._direct is None or not _default_dispatch()
-                or self._fft.rfft is not self._direct_for["rfft"]
-                or self._fft.irfft is not self._direct_for["irfft"]):
-            return None
-        return self._direct
+        return self._direct if self._direct_stands("rfft", "irfft") else None
+
+    def _direct_stands(self, *ops) -> bool:
+        """Tell whether the direct route stands for scipy.fft's ``ops`` now.
+
+        Only while each is the function the route was checked against (a patched or wrapped
+        scipy.fft keeps being called) and no uarray backend is installed for scipy.fft.
+        """
+        if self._direct is None:
+            return False
+        for op in ops:  # a loop, not all(genexpr): this runs on every small transform
+            if getattr(self._fft, op) is not self._direct_for[op]:
+                return False
+        return _default_dispatch()
 
     def c2c(self, a, s, axes, forward, norm, workers):
         """Complex FFT over ``axes`` (``fftn`` / ``ifftn``)."""

@@ -323,8 +323,7 @@ def run_kept(plan: Plan, x):
     spec = _forward_direct(plan, direct, project(plan, x))
     if spec.size > KEEP_BINS:
         return _inverse_direct(plan, direct, multiply(plan, spec, k)), None
-    with np.errstate(invalid="ignore", over="ignore"):  # as in multiply
-        product = spec * k  # a new array: the spectrum itself is kept, not copied
+    product = _device.host_product(spec, k)  # a new array: the spectrum is kept, not copied
     spec.flags.writeable = False
     return _inverse_direct(plan, direct, product), (plan, spec, pair)
 

@@ -30,8 +30,8 @@ import numpy as np
 from ._validate import is_cupy_array, is_device_array
 from .fft._registry import get_fft_backend
 
-__all__ = ["alpha_gradient", "canonical", "fresh_copy", "is_device_array", "kind",
-           "multiply", "multiply_symbol", "paired_range", "project", "project_adjoint",
+__all__ = ["alpha_gradient", "canonical", "fresh_copy", "host_product", "is_device_array",
+           "kind", "multiply", "multiply_symbol", "paired_range", "project", "project_adjoint",
            "real_part"]
 
 HOST, NUMBA, CUPY = "host", "numba", "cupy"
@@ -128,10 +128,7 @@ def multiply(spec, k, *, backend=None, workers=1):
     """
     where = kind(spec)
     if where == HOST:
-        # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
-        with np.errstate(invalid="ignore", over="ignore"):
-            np.multiply(spec, k, out=spec)
-        return spec
+        return _host_multiply(spec, k, spec)
     k = np.ascontiguousarray(k)
     if where == CUPY:
         import cupy
@@ -142,6 +139,17 @@ def multiply(spec, k, *, backend=None, workers=1):
 
     multiply_inplace(spec, to_device(k))
     return spec
+
+
+def host_product(spec, k):
+    """Return ``spec * k`` as a new host array, with :func:`multiply`'s rule for non-finite data."""
+    return _host_multiply(spec, k, None)
+
+
+def _host_multiply(spec, k, out):
+    # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.multiply(spec, k, out=out)
 
 
 def canonical(shape, kshape):

@@ -31,6 +31,7 @@ from . import causal as _causal
 from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
 from .symbols import _alpha_key, grid_symbol
+from .symbols import _build as build_grid_symbol
 
 _COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
             np.dtype(np.float64): np.dtype(np.complex128),
@@ -177,18 +178,21 @@ def inverse(plan: Plan, spec):
     return _device.real_part(out)
 
 
-def symbol(plan: Plan, mode: str):
+def symbol(plan: Plan, mode: str, cached: bool = True):
     """Return the symbol for ``mode`` in the spectrum's precision (cached, read-only).
 
     ``mode`` is one of :data:`fracfft.symbols.MODES` -- "forward" (``K``), "adjoint"
     (``conj(K)``), "dalpha" (``dK/dalpha``), "dalpha_adjoint", "dalpha2" (``d2K/dalpha2``),
     "dalpha2_adjoint" -- or "both" for the pair ``(K, dK/dalpha)``. Causal kinds give the
-    spectra of their zero-padded weights (:func:`fracfft.causal.grid_spectrum`).
+    spectra of their zero-padded weights (:func:`fracfft.causal.grid_spectrum`). ``cached``
+    False builds it afresh and leaves the cache alone (for a caller that caches what it
+    derives from the symbol instead).
     """
     single = plan.spectral_dtype == np.complex64
     if not plan.causal:
-        return grid_symbol(len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
-                           plan.alpha, plan.kind, mode, single)
+        args = (len(plan.shape), plan.axes, plan.ns, plan.dxs, plan.method == "rfft",
+                plan.alpha, plan.kind, mode, single)
+        return grid_symbol(*args) if cached else build_grid_symbol(*args)
 
     def build():
         k = _causal.grid_spectrum(len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
@@ -199,6 +203,8 @@ def symbol(plan: Plan, mode: str):
 
     # The weights' spectra share the periodic symbols' byte-bounded cache (and its rule:
     # stored on the second request, so a learned order leaves nothing behind).
+    if not cached:
+        return build()
     key = ("causal", len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs,
            plan.method == "rfft", _alpha_key(plan.alpha), plan.kind, mode, single)
     return _SYMBOLS_CACHE.get(key, build)
@@ -306,26 +312,40 @@ KEEP_BINS = 1 << 14
 def run_kept(plan: Plan, x):
     """:func:`run` (mode "forward") that also returns what :func:`vjp` can reuse, or None.
 
-    Returns ``(y, kept)``; ``kept`` is ``(plan, X, (K, dK) or None)`` with ``X`` the read-only
-    spectrum of the (projected) input, for a host array with a scalar order and at most
-    :data:`KEEP_BINS` bins, else None (then ``y`` is just ``run(plan, x)``).
+    Returns ``(y, kept)``; ``kept`` is ``(plan, X, (K, adjoint, W), route)`` for a host array
+    with a scalar order and at most :data:`KEEP_BINS` bins, else None (then ``y`` is just
+    ``run(plan, x)``): ``X`` is the read-only spectrum of the (projected) input, the symbols
+    come from :func:`_kept_symbols`, and ``route`` is the transform route of :func:`_direct`,
+    resolved once for the forward and the backward of one application.
     """
-    if plan.device or not isinstance(plan.alpha, float) or _row_blocks(
-            plan, x.dtype.itemsize) is not None or math.prod(plan.shape) > KEEP_BINS:
+    # Arrays this small are never split into row blocks (_row_blocks: tens of MiB).
+    if plan.device or not isinstance(plan.alpha, float) or math.prod(plan.shape) > KEEP_BINS:
         return run(plan, x), None
-    pair = None
-    if plan.kind == "weyl":
-        pair = symbol(plan, "both")  # K is the same array "forward" gives; dK comes with it
-        k = pair[0]
-    else:
-        k = symbol(plan, "forward")
     direct = _direct(plan)
     spec = _forward_direct(plan, direct, project(plan, x))
     if spec.size > KEEP_BINS:
-        return _inverse_direct(plan, direct, multiply(plan, spec, k)), None
-    product = _device.host_product(spec, k)  # a new array: the spectrum is kept, not copied
+        return _inverse_direct(plan, direct, multiply(plan, spec, symbol(plan, "forward"))), None
+    symbols = _kept_symbols(plan)
+    product = _device.host_product(spec, symbols[0])  # a new array: the spectrum is kept
     spec.flags.writeable = False
-    return _inverse_direct(plan, direct, product), (plan, spec, pair)
+    return _inverse_direct(plan, direct, product), (plan, spec, symbols, direct)
+
+
+def _kept_symbols(plan: Plan):
+    """``(K, adjoint, W)`` of a kept small plan, cached like the symbols (read-only).
+
+    ``adjoint`` is the x-gradient's symbol and ``W`` the alpha-derivative weighted for the
+    one-dot-product reduction (:func:`fracfft._device.weighted_dalpha`): the backward of a
+    fixed order is then two transforms, a dot product and a multiply (issue 14).
+    """
+    def build():  # the pair itself is not cached: only what is derived from it
+        k, dk = symbol(plan, "both", cached=False)
+        adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
+        return k, adjoint, _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
+
+    key = ("kept", len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs, plan.method,
+           plan.alpha, plan.kind, plan.spectral_dtype)
+    return _SYMBOLS_CACHE.get(key, build)
 
 
 def _direct(plan: Plan):
@@ -387,21 +407,23 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
         ``gx`` in real space (None unless ``need_x``); ``galpha`` a float for a scalar alpha,
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
+    if kept is not None and need_alpha:  # a small host call (run_kept): X and symbols kept
+        _, spectrum_x, (_, adjoint, weighted_dk), direct = kept
+        big_g = _forward_direct(plan, direct, g)
+        galpha = _device.small_vjp_reduce(spectrum_x, big_g, weighted_dk,
+                                          adjoint if need_x else None)
+        gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
+        return gx, galpha
     dk = None
-    spectrum_x = None
-    if kept is not None and need_alpha:
-        spectrum_x = kept[1]
     if need_alpha:
-        k, dk = kept[2] if kept is not None and kept[2] is not None else symbol(plan, "both")
+        k, dk = symbol(plan, "both")
         adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
         del k
     else:
         adjoint = symbol(plan, "adjoint")
-    if spectrum_x is not None:  # a small host call (run_kept): one block, direct transforms
-        return _vjp_block(plan, g, x, adjoint, dk, need_x, spectrum_x, _direct(plan))
     blocks = _row_blocks(plan, g.dtype.itemsize)
     if blocks is None:
-        return _vjp_block(plan, g, x, adjoint, dk, need_x, spectrum_x)
+        return _vjp_block(plan, g, x, adjoint, dk, need_x)
     gx = np.empty(plan.shape, plan.dtype) if need_x else None
     parts = []
     for sl in blocks:
@@ -419,16 +441,12 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     return gx, np.concatenate(parts, axis=0)
 
 
-def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None, direct=None):
-    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient.
-
-    ``direct``: the transform route of :func:`_direct` (small calls), or None.
-    """
-    big_g = _forward_direct(plan, direct, g)
+def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
+    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
+    big_g = forward(plan, g)
     galpha = None
     if dk is not None:
-        if spectrum_x is None:
-            spectrum_x = forward(plan, project(plan, x))
+        spectrum_x = forward(plan, project(plan, x))
         # The reduction reads G before the adjoint's multiply, in the same pass where a kernel
         # does both (the seam decides); X is released before the inverse allocates gx.
         galpha = _device.alpha_gradient(
@@ -438,5 +456,5 @@ def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, spectrum_x=None, direct=No
         del spectrum_x
     elif need_x:
         multiply(plan, big_g, adjoint)
-    gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
+    gx = project_adjoint(plan, inverse(plan, big_g)) if need_x else None
     return gx, galpha

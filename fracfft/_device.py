@@ -22,6 +22,7 @@ backend) needs them.
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 
@@ -292,6 +293,46 @@ def paired_range(ns_last: int, half: bool):
     if not half:
         return None
     return 1, ns_last // 2 if ns_last % 2 == 0 else ns_last // 2 + 1
+
+
+def weighted_dalpha(dk, axes, ns, half):
+    r"""Return :math:`W = \partial_\alpha K\,c/N` in double precision (a new host array).
+
+    ``c`` is each bin's count in the full spectrum (2 for the paired bins of a half spectrum,
+    see :func:`paired_range`), so that :math:`\partial L/\partial\alpha =
+    \mathrm{Re}\sum W X \bar G` is one dot product (:func:`small_vjp_reduce`).
+    """
+    weights = _bin_weights(np.shape(dk)[axes[-1]], math.prod(ns), ns[-1], half)
+    shape = [1] * np.ndim(dk)
+    shape[axes[-1]] = weights.size
+    return np.multiply(dk, weights.reshape(shape),
+                       dtype=np.complex128 if dk.dtype.kind == "c" else np.float64)
+
+
+@functools.lru_cache(maxsize=16)
+def _bin_weights(m, n_total, ns_last, half):
+    """``c / N`` for the ``m`` bins of the last axis (see :func:`weighted_dalpha`); read-only."""
+    weights = np.full(m, 1.0 / n_total)
+    pair = paired_range(ns_last, half)
+    if pair is not None:
+        weights[pair[0]:pair[1]] *= 2.0
+    weights.flags.writeable = False
+    return weights
+
+
+def small_vjp_reduce(spectrum_x, big_g, weighted_dk, adjoint):
+    r"""Return :math:`\mathrm{Re}\sum W X \bar G` (a float) and do ``big_g *= adjoint``.
+
+    The small host vjp of a scalar order (the autograd bridge's kept path): ``weighted_dk``
+    from :func:`weighted_dalpha`, so the count-twice rule and ``1/N`` are in it; the sum is
+    taken in double precision. ``adjoint`` None skips the multiply. Host arrays only.
+    """
+    # Non-finite input is data, not an error (SPEC §4), as in _host_multiply.
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = float(np.vdot(big_g, spectrum_x * weighted_dk).real)
+        if adjoint is not None:
+            np.multiply(big_g, adjoint, out=big_g)
+    return total
 
 
 def _paired_index(axis, ns_last, ndim):

@@ -97,13 +97,7 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
         except TypeError:  # an unhashable axis or dx (list, array): validate in full
             key = base = None
         if base is not None:
-            alpha = _validate.normalize_alpha(alpha, base["shape"], base["axes"], alpha_name)
-            alpha = alpha * alpha_scale
-            _causal.check_alpha(base["kind"], alpha, alpha_name)
-            plan = object.__new__(Plan)  # a frozen dataclass: fill its fields directly
-            plan.__dict__.update(base)
-            plan.__dict__["alpha"] = alpha
-            return x, plan
+            return x, with_order(base, alpha, alpha_name, alpha_scale)
     x = _validate.as_float_array(x)
     shape = tuple(x.shape)
     axes = _validate.normalize_axes(axis, len(shape))
@@ -132,6 +126,20 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
         base["alpha"] = None  # the order is per call; keep no reference to an alpha array
         _PLANS[key] = base
     return x, plan
+
+
+def with_order(base, alpha, alpha_name="alpha", alpha_scale=1.0) -> Plan:
+    """Return the validated plan ``base`` (a Plan's ``__dict__``) with another order.
+
+    The order is checked as :func:`make_plan` checks it; nothing else is validated again.
+    """
+    alpha = _validate.normalize_alpha(alpha, base["shape"], base["axes"], alpha_name)
+    alpha = alpha * alpha_scale
+    _causal.check_alpha(base["kind"], alpha, alpha_name)
+    plan = object.__new__(Plan)  # a frozen dataclass: fill its fields directly
+    plan.__dict__.update(base)
+    plan.__dict__["alpha"] = alpha
+    return plan
 
 
 # Validated plans of recent host calls (issue 14: validation was a third of a call at n = 32),
@@ -372,15 +380,6 @@ def _inverse_direct(plan: Plan, direct, spec):
     return inverse(plan, spec) if out is None else out
 
 
-def kept_matches(kept, plan: Plan) -> bool:
-    """Return True when ``kept`` (:func:`run_kept`) is for the same grid, dtype and order."""
-    kp = kept[0]
-    return (kp.shape == plan.shape and kp.dtype == plan.dtype and kp.axes == plan.axes
-            and kp.ns == plan.ns and kp.dxs == plan.dxs and kp.kind == plan.kind
-            and kp.method == plan.method and isinstance(plan.alpha, float)
-            and kp.alpha == plan.alpha)
-
-
 def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     r"""Return the gradients of a real loss :math:`L` through :math:`y = D^\alpha x`.
 
@@ -398,8 +397,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host and
     device arrays alike: the arithmetic on spectra goes through :mod:`fracfft._device`, which
     reduces a device spectrum on its device (only alpha's shape comes back). ``kept`` (from
-    :func:`run_kept`, checked with :func:`kept_matches`) supplies :math:`X` and the symbols
-    from the forward pass instead of recomputing them.
+    :func:`run_kept` on the same plan, or one that differs only in ``workers``) supplies
+    :math:`X`, the symbols and the transform route from the forward pass.
 
     Returns
     -------

@@ -198,3 +198,87 @@ def test_kept_path_honours_a_scipy_uarray_backend_and_the_backend_choice(rng):
         with fracfft.set_fft_backend(name):
             assert _registry.direct_route(None) is None
             torch.testing.assert_close(step(), expected, rtol=1e-12, atol=1e-12)
+
+
+def _grads(F, x, alpha, g, *args):
+    x = x.detach().clone().requires_grad_()
+    a = torch.tensor(alpha, dtype=torch.float64, requires_grad=True)
+    y = F.apply(x, a, *args)
+    y.backward(g)
+    return y.detach(), x.grad, a.grad
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["weyl", "riesz", "gl", "gl2", "caputo"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128"])
+def test_lane_gives_what_the_full_path_gives(rng, monkeypatch, kind, dtype):
+    """The second call of the same arguments takes the lane: the same values, bit for bit."""
+    from fracfft import torch as ft
+
+    dt = getattr(torch, dtype)
+    x = torch.tensor(rng.standard_normal((2, 32)) + (1j * rng.standard_normal((2, 32))
+                                                     if dt.is_complex else 0)).to(dt)
+    g = torch.tensor(rng.standard_normal((2, 32))).to(dt)
+    args = (-1, "auto", kind, 0.3)
+    ft._LANES.clear()
+    full = _grads(ft.SpectralFractionalDerivative, x, 0.45, g, *args)  # registers the lane
+    assert len(ft._LANES) == 1
+    taken = []
+    lane = ft._lane_forward
+    monkeypatch.setattr(ft, "_lane_forward", lambda *a: taken.append(1) or lane(*a))
+    fast = _grads(ft.SpectralFractionalDerivative, x, 0.45, g, *args)
+    assert taken == [1] and ft._LAST.slot is None  # the lane ran, and setup_context took its slot
+    for a, b in zip(full, fast):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    # a new order through the lane equals a fresh validation of that order
+    other = _grads(ft.SpectralFractionalDerivative, x, 0.8, g, *args)
+    ft._LANES.clear()
+    fresh = _grads(ft.SpectralFractionalDerivative, x, 0.8, g, *args)
+    for a, b in zip(other, fresh):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@needs_torch
+def test_lane_checks_the_order_like_the_full_path(rng):
+    from fracfft import torch as ft
+
+    F = ft.SpectralFractionalDerivative
+    x = torch.tensor(rng.standard_normal(16), requires_grad=True)
+    for kind in ("weyl", "caputo"):
+        F.apply(x, torch.tensor(0.5, dtype=torch.float64, requires_grad=True), -1, "auto",
+                kind)  # the lane of these arguments exists from here on
+    with pytest.raises(ValueError, match="alpha must be finite"):
+        F.apply(x, torch.tensor(float("nan"), dtype=torch.float64, requires_grad=True))
+    with pytest.raises(ValueError, match=r"alpha must lie in \[0, 1\]"):
+        F.apply(x, torch.tensor(1.5, dtype=torch.float64, requires_grad=True), -1, "auto",
+                "caputo")
+    # alpha == 0 is the identity, returned as a copy
+    y = F.apply(x, torch.tensor(0.0, dtype=torch.float64, requires_grad=True))
+    torch.testing.assert_close(y, x, rtol=0, atol=0)
+    assert y.data_ptr() != x.data_ptr()
+
+
+@needs_torch
+def test_lane_in_place_change_after_forward_still_raises():
+    from fracfft.torch import SpectralFractionalDerivative as F
+
+    x = torch.randn(16, dtype=torch.float64, requires_grad=True)
+    for _ in range(2):  # the second forward takes the lane
+        a = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+        xin = x * 1.0
+        y = F.apply(xin, a, -1)
+        with torch.no_grad():
+            xin.add_(1.0)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+
+
+@needs_torch
+def test_lanes_are_bounded(rng):
+    from fracfft import torch as ft
+
+    a = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    for n in range(1, 2 * ft._LANES_MAX + 2):
+        ft.SpectralFractionalDerivative.apply(torch.tensor(rng.standard_normal(n)), a)
+    assert len(ft._LANES) <= ft._LANES_MAX
+    assert all(base["alpha"] is None for base, _ in ft._LANES.values())

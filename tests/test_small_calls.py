@@ -225,9 +225,9 @@ def test_lane_gives_what_the_full_path_gives(rng, monkeypatch, kind, dtype):
     assert len(ft._LANES) == 1
     taken = []
     lane = ft._lane_forward
-    monkeypatch.setattr(ft, "_lane_forward", lambda *a: taken.append(1) or lane(*a))
+    monkeypatch.setattr(ft, "_lane_forward", lambda *a: taken.append(lane(*a)) or taken[-1])
     fast = _grads(ft.SpectralFractionalDerivative, x, 0.45, g, *args)
-    assert taken == [1] and ft._LAST.slot is None  # the lane ran, and setup_context took its slot
+    assert len(taken) == 1 and taken[0] is not None  # the lane served the forward
     for a, b in zip(full, fast):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
     # a new order through the lane equals a fresh validation of that order

@@ -124,6 +124,9 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
     """
     shape = [1] * ndim
     shape[ax] = grid[0].size
+    if isinstance(alpha, float):  # the common case, built on the 1-D grid and placed after
+        out = _weyl_1d_scalar(grid, nyq, alpha, order)
+        return out if ndim == 1 else [a.reshape(shape) for a in out]
     base, sign, log_i_xi = (a.reshape(shape) for a in grid)
     mag = base**alpha
     c, s = _cos_sin_half_pi(alpha)
@@ -147,6 +150,33 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
         if nyq is not None:
             dk[at(nyq)] = (log_i_xi[at(nyq)] ** j * full_nyq).real
         dk[at(0)] = 0.0
+        out.append(dk)
+    return out
+
+
+def _weyl_1d_scalar(grid, nyq, alpha, order):
+    """Return :func:`_weyl_1d`'s list for a float ``alpha`` on the 1-D grid.
+
+    The same operations, so the same values bit for bit, in fewer NumPy calls: a learned order
+    builds its symbols at every step.
+    """
+    base, sign, log_i_xi = grid
+    mag = base**alpha
+    c, s = _cos_sin_half_pi(alpha)
+    k = np.empty(mag.shape, dtype=np.complex128)
+    np.multiply(mag, c, out=k.real)
+    np.multiply(mag, s * sign, out=k.imag)
+    if nyq is not None:
+        at_nyq = slice(nyq, nyq + 1)
+        full_nyq = k[at_nyq].copy() if order else None
+        k.imag[nyq] = 0.0
+    k[0] = float(alpha == 0)
+    out = [k]
+    for j in range(1, order + 1):
+        dk = out[-1] * log_i_xi
+        if nyq is not None:
+            dk[at_nyq] = (log_i_xi[at_nyq] ** j * full_nyq).real
+        dk[0] = 0.0
         out.append(dk)
     return out
 
@@ -253,8 +283,9 @@ def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order, cuts=None):
         # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
         out = None
         for (ax, n, dx, half, nyq), sl in zip(grids, cuts):
-            f = [cut(d, ax, sl) for d in
-                 _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)]
+            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)
+            if sl != slice(None):
+                f = [cut(d, ax, sl) for d in f]
             out = f if out is None else _taylor_product(out, f)
         return out
     r2 = 0

@@ -282,3 +282,23 @@ def test_lanes_are_bounded(rng):
         ft.SpectralFractionalDerivative.apply(torch.tensor(rng.standard_normal(n)), a)
     assert len(ft._LANES) <= ft._LANES_MAX
     assert all(base["alpha"] is None for base, _ in ft._LANES.values())
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 32, 33])
+@pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0, 2.0, -0.5, 3.3])
+def test_scalar_weyl_symbols_equal_the_per_channel_build(n, alpha):
+    """The float-order build of the weyl symbols (every step of a learned order) gives the
+    per-channel build's values, on one axis of a 2-d grid, up to the second derivative: bit for
+    bit for integer orders (exact phases), else to an ulp (NumPy's cos against the C library's)."""
+    from fracfft import symbols
+
+    for half in (False, True):
+        grid = symbols._axis_grid(n, 0.3, half)
+        nyq = n // 2 if n % 2 == 0 else None
+        fast = symbols._weyl_1d(grid, 1, 2, nyq, alpha, 2)
+        general = symbols._weyl_1d(grid, 1, 2, nyq, np.full((1, 1), alpha), 2)
+        for a, b in zip(fast, general):
+            assert a.shape == b.shape and a.dtype == b.dtype
+            if float(alpha).is_integer():
+                assert a.tobytes() == b.tobytes()
+            np.testing.assert_allclose(a, b, rtol=4 * np.finfo(float).eps, atol=0)

@@ -160,6 +160,7 @@ def _in_stream(t, fn, *args):
 # straight to the core. At most _LANES_MAX entries (a plan and a tuple each, no array data).
 _LANES: dict = {}
 _LANES_MAX = 64
+_PLAIN_TENSORS = (torch.Tensor, nn.Parameter)  # not tensor subclasses with their own dispatch
 
 
 def _lane_key(x, dim, method, kind, dx, workers, backend):
@@ -171,8 +172,8 @@ def _lane_key(x, dim, method, kind, dx, workers, backend):
 
 def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
     """``D^alpha x`` through the small-call lane, or None where it does not serve this call."""
-    if (type(alpha) is not torch.Tensor or alpha.dim() or not alpha.requires_grad
-            or alpha.is_complex() or type(x) is not torch.Tensor):
+    if (type(alpha) not in _PLAIN_TENSORS or alpha.dim() or not alpha.requires_grad
+            or alpha.is_complex() or type(x) not in _PLAIN_TENSORS):
         return None
     try:
         lane = _LANES.get(_lane_key(x, dim, method, kind, dx, workers, backend))

@@ -302,3 +302,20 @@ def test_scalar_weyl_symbols_equal_the_per_channel_build(n, alpha):
             if float(alpha).is_integer():
                 assert a.tobytes() == b.tobytes()
             np.testing.assert_allclose(a, b, rtol=4 * np.finfo(float).eps, atol=0)
+
+
+@needs_torch
+def test_lane_serves_a_parameter_order(rng, monkeypatch):
+    from fracfft import torch as ft
+
+    x = torch.tensor(rng.standard_normal(32))
+    alpha = torch.nn.Parameter(torch.tensor(0.6, dtype=torch.float64))
+    ft.fractional_derivative(x, alpha).sum().backward()
+    first = alpha.grad.clone()
+    taken = []
+    lane = ft._lane_forward
+    monkeypatch.setattr(ft, "_lane_forward", lambda *a: taken.append(lane(*a)) or taken[-1])
+    alpha.grad = None
+    ft.fractional_derivative(x, alpha).sum().backward()
+    assert len(taken) == 1 and taken[0] is not None
+    torch.testing.assert_close(alpha.grad, first, rtol=0, atol=0)

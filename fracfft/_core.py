@@ -21,6 +21,7 @@ or CuPy.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -74,6 +75,15 @@ class Plan:
     def spectral_dtype(self) -> np.dtype:
         """Complex dtype of the spectrum."""
         return _COMPLEX[self.dtype]
+
+    @functools.cached_property
+    def grid_key(self) -> tuple:
+        """Everything but the order that a symbol of this plan depends on (a cache key).
+
+        Computed once per plan and carried to the plans :func:`with_order` derives from it.
+        """
+        return (len(self.shape), self.axes, self.data_ns, self.ns, self.dxs, self.method,
+                self.kind, self.spectral_dtype)
 
 
 def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name="alpha",
@@ -351,9 +361,7 @@ def _kept_symbols(plan: Plan):
         adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
         return k, adjoint, _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
 
-    key = ("kept", len(plan.shape), plan.axes, plan.data_ns, plan.ns, plan.dxs, plan.method,
-           plan.alpha, plan.kind, plan.spectral_dtype)
-    return _SYMBOLS_CACHE.get(key, build)
+    return _SYMBOLS_CACHE.get(("kept", plan.grid_key, plan.alpha), build)
 
 
 def _direct(plan: Plan):

@@ -28,6 +28,7 @@ import string
 
 import numpy as np
 
+from ._compat import ignoring_fp_errors
 from ._validate import is_cupy_array, is_device_array
 from .fft._registry import get_fft_backend
 
@@ -147,10 +148,9 @@ def host_product(spec, k):
     return _host_multiply(spec, k, None)
 
 
+@ignoring_fp_errors  # non-finite input is data, not an error (SPEC §4)
 def _host_multiply(spec, k, out):
-    # Non-finite input is data, not an error (SPEC §4): inf * 0 gives NaN silently.
-    with np.errstate(invalid="ignore", over="ignore"):
-        return np.multiply(spec, k, out=out)
+    return np.multiply(spec, k, out=out)
 
 
 def canonical(shape, kshape):
@@ -320,6 +320,7 @@ def _bin_weights(m, n_total, ns_last, half):
     return weights
 
 
+@ignoring_fp_errors  # as _host_multiply
 def small_vjp_reduce(spectrum_x, big_g, weighted_dk, adjoint):
     r"""Return :math:`\mathrm{Re}\sum W X \bar G` (a float) and do ``big_g *= adjoint``.
 
@@ -327,11 +328,9 @@ def small_vjp_reduce(spectrum_x, big_g, weighted_dk, adjoint):
     from :func:`weighted_dalpha`, so the count-twice rule and ``1/N`` are in it; the sum is
     taken in double precision. ``adjoint`` None skips the multiply. Host arrays only.
     """
-    # Non-finite input is data, not an error (SPEC §4), as in _host_multiply.
-    with np.errstate(invalid="ignore", over="ignore"):
-        total = float(np.vdot(big_g, spectrum_x * weighted_dk).real)
-        if adjoint is not None:
-            np.multiply(big_g, adjoint, out=big_g)
+    total = float(np.vdot(big_g, spectrum_x * weighted_dk).real)
+    if adjoint is not None:
+        np.multiply(big_g, adjoint, out=big_g)
     return total
 
 

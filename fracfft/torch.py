@@ -293,6 +293,8 @@ def _kept_backward(kept, g, need_x):
 def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
     """Return the alpha-gradient as a tensor of alpha's shape, dtype and device."""
     if isinstance(galpha, float):  # a scalar order: one fill, no NumPy round trip
+        if alpha.dim() == 0 and alpha.is_cpu:
+            return torch.scalar_tensor(galpha, dtype=alpha.dtype)
         return torch.full(alpha.shape, galpha, dtype=alpha.dtype, device=alpha.device)
     if isinstance(galpha, torch.Tensor):
         t = galpha

@@ -319,3 +319,26 @@ def test_lane_serves_a_parameter_order(rng, monkeypatch):
     ft.fractional_derivative(x, alpha).sum().backward()
     assert len(taken) == 1 and taken[0] is not None
     torch.testing.assert_close(alpha.grad, first, rtol=0, atol=0)
+
+
+@needs_torch
+def test_small_paths_take_non_finite_input_silently(rng):
+    """SPEC §4: non-finite data is data. The kept forward and its backward (first call and the
+    lane) give NaN without a warning, and leave NumPy's error state as it was."""
+    import warnings
+
+    from fracfft.torch import fractional_derivative
+
+    x = rng.standard_normal(32)
+    x[3] = np.inf
+    t = torch.tensor(x, requires_grad=True)
+    state = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(2):
+            a = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+            y = fractional_derivative(t, a)
+            y.backward(torch.ones(32, dtype=torch.float64))
+            assert np.isnan(y.detach().numpy()).all() and np.isnan(a.grad.item())
+        assert np.isnan(fracfft.derivative(x, 0.5)).all()
+    assert np.geterr() == state

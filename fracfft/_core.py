@@ -327,22 +327,24 @@ def run(plan: Plan, x, mode: str = "forward"):
 KEEP_BINS = 1 << 14
 
 
-def run_kept(plan: Plan, x):
+def run_kept(plan: Plan, x, keep: bool = True):
     """:func:`run` (mode "forward") that also returns what :func:`vjp` can reuse, or None.
 
-    Returns ``(y, kept)``; ``kept`` is ``(plan, X, (K, adjoint, W), route)`` for a host array
-    with a scalar order and at most :data:`KEEP_BINS` bins, else None (then ``y`` is just
-    ``run(plan, x)``): ``X`` is the read-only spectrum of the (projected) input, the symbols
-    come from :func:`_kept_symbols`, and ``route`` is the transform route of :func:`_direct`,
-    resolved once for the forward and the backward of one application.
+    Returns ``(y, kept)``. For a host array of at most :data:`KEEP_BINS` elements ``kept`` is
+    ``(plan, X, (K, adjoint, W), route)``: ``route`` is the transform route of :func:`_direct`,
+    resolved once for the forward and the backward of one application; with ``keep``, a scalar
+    order and a spectrum of at most :data:`KEEP_BINS` bins, ``X`` is the read-only spectrum of
+    the (projected) input and the symbols come from :func:`_kept_symbols`, else both are None.
+    Device and larger arrays give ``(run(plan, x), None)``.
     """
     # Arrays this small are never split into row blocks (_row_blocks: tens of MiB).
-    if plan.device or not isinstance(plan.alpha, float) or math.prod(plan.shape) > KEEP_BINS:
+    if plan.device or math.prod(plan.shape) > KEEP_BINS:
         return run(plan, x), None
     direct = _direct(plan)
     spec = _forward_direct(plan, direct, project(plan, x))
-    if spec.size > KEEP_BINS:
-        return _inverse_direct(plan, direct, multiply(plan, spec, symbol(plan, "forward"))), None
+    if not keep or spec.size > KEEP_BINS or not isinstance(plan.alpha, float):
+        y = _inverse_direct(plan, direct, multiply(plan, spec, symbol(plan, "forward")))
+        return y, (plan, None, None, direct)
     symbols = _kept_symbols(plan)
     product = _device.host_product(spec, symbols[0])  # a new array: the spectrum is kept
     spec.flags.writeable = False
@@ -405,8 +407,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     :math:`\bar K` and :math:`\partial_\alpha K` come from one symbol evaluation. Host and
     device arrays alike: the arithmetic on spectra goes through :mod:`fracfft._device`, which
     reduces a device spectrum on its device (only alpha's shape comes back). ``kept`` (from
-    :func:`run_kept` on the same plan, or one that differs only in ``workers``) supplies
-    :math:`X`, the symbols and the transform route from the forward pass.
+    :func:`run_kept` on the same plan, or one that differs only in ``workers``) supplies the
+    transform route from the forward pass, and :math:`X` and the symbols where it kept them.
 
     Returns
     -------
@@ -414,13 +416,16 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
         ``gx`` in real space (None unless ``need_x``); ``galpha`` a float for a scalar alpha,
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
-    if kept is not None and need_alpha:  # a small host call (run_kept): X and symbols kept
-        _, spectrum_x, (_, adjoint, weighted_dk), direct = kept
-        big_g = _forward_direct(plan, direct, g)
-        galpha = _device.small_vjp_reduce(spectrum_x, big_g, weighted_dk,
-                                          adjoint if need_x else None)
-        gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
-        return gx, galpha
+    direct = None
+    if kept is not None:  # a small host call (run_kept)
+        direct = kept[3]
+        if need_alpha and kept[1] is not None:  # X and the symbols kept
+            _, spectrum_x, (_, adjoint, weighted_dk), _ = kept
+            big_g = _forward_direct(plan, direct, g)
+            galpha = _device.small_vjp_reduce(spectrum_x, big_g, weighted_dk,
+                                              adjoint if need_x else None)
+            gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
+            return gx, galpha
     dk = None
     if need_alpha:
         k, dk = symbol(plan, "both")
@@ -430,7 +435,7 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
         adjoint = symbol(plan, "adjoint")
     blocks = _row_blocks(plan, g.dtype.itemsize)
     if blocks is None:
-        return _vjp_block(plan, g, x, adjoint, dk, need_x)
+        return _vjp_block(plan, g, x, adjoint, dk, need_x, direct)
     gx = np.empty(plan.shape, plan.dtype) if need_x else None
     parts = []
     for sl in blocks:
@@ -448,12 +453,15 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     return gx, np.concatenate(parts, axis=0)
 
 
-def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
-    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient."""
-    big_g = forward(plan, g)
+def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x, direct=None):
+    """:func:`vjp` on one block; ``dk`` None means no alpha-gradient.
+
+    ``direct``: the transform route of :func:`_direct` (a kept small call), or None.
+    """
+    big_g = _forward_direct(plan, direct, g)
     galpha = None
     if dk is not None:
-        spectrum_x = forward(plan, project(plan, x))
+        spectrum_x = _forward_direct(plan, direct, project(plan, x))
         # The reduction reads G before the adjoint's multiply, in the same pass where a kernel
         # does both (the seam decides); X is released before the inverse allocates gx.
         galpha = _device.alpha_gradient(
@@ -463,5 +471,5 @@ def _vjp_block(plan: Plan, g, x, adjoint, dk, need_x):
         del spectrum_x
     elif need_x:
         multiply(plan, big_g, adjoint)
-    gx = project_adjoint(plan, inverse(plan, big_g)) if need_x else None
+    gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
     return gx, galpha

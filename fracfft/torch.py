@@ -154,10 +154,11 @@ def _in_stream(t, fn, *args):
 
 
 # The small-call lane (issue 14): at N = 32 a training step is a few microseconds of transforms
-# and tens of microseconds of Python. A forward that kept its spectrum (fracfft._core.run_kept:
-# a host tensor, a 0-d order that needs a gradient) leaves its validated plan here, keyed by the
-# call's arguments as given; a later call with the same arguments checks only its order and goes
-# straight to the core. At most _LANES_MAX entries (a plan and a tuple each, no array data).
+# and tens of microseconds of Python. A small host forward with a 0-d tensor order (a learned
+# order, or a layer's fixed one; one that fracfft._core.run_kept returns a "kept" for) leaves its
+# validated plan here, keyed by the call's arguments as given; a later call with the same
+# arguments checks only its order and goes straight to the core. At most _LANES_MAX entries (a
+# plan and a tuple each, no array data). Float orders take the full path.
 _LANES: dict = {}
 _LANES_MAX = 64
 _PLAIN_TENSORS = (torch.Tensor, nn.Parameter)  # not tensor subclasses with their own dispatch
@@ -172,8 +173,8 @@ def _lane_key(x, dim, method, kind, dx, workers, backend):
 
 def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
     """``D^alpha x`` through the small-call lane, or None where it does not serve this call."""
-    if (type(alpha) not in _PLAIN_TENSORS or alpha.dim() or not alpha.requires_grad
-            or alpha.is_complex() or type(x) not in _PLAIN_TENSORS):
+    if (type(alpha) not in _PLAIN_TENSORS or alpha.dim() or alpha.is_complex()
+            or type(x) not in _PLAIN_TENSORS):
         return None
     try:
         lane = _LANES.get(_lane_key(x, dim, method, kind, dx, workers, backend))
@@ -181,12 +182,12 @@ def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
         return None
     if lane is None or not x.is_cpu:
         return None
-    base, args = lane
     value = alpha.item()
     if value == 0.0:  # the identity's copy rule lives in the full path
         return None
+    base, args = lane
     plan = _core.with_order(base, value)
-    y, kept = _core.run_kept(plan, _dlpack.to_array(x))
+    y, kept = _core.run_kept(plan, _dlpack.to_array(x), alpha.requires_grad)
     out = _dlpack.from_array(y)
     _LAST.slot = (weakref.ref(out), alpha, args, kept)
     return out
@@ -236,8 +237,8 @@ def _engine_forward(xc, device, alpha, dims, method, kind, dx, workers, backend,
             and plan.kind != "caputo"):
         # K = 1 exactly: a copy, not the round-off of two transforms (caputo: x - x[0]).
         return xc.clone(memory_format=torch.contiguous_format), None
-    if keep and mode == "forward" and not plan.device:
-        y, kept = _core.run_kept(plan, arr)
+    if mode == "forward" and not plan.device:
+        y, kept = _core.run_kept(plan, arr, keep)
         return _dlpack.from_array(y, device), kept
     return _dlpack.from_array(_core.run(plan, arr, mode), device), None
 
@@ -277,16 +278,19 @@ def _engine_backward(gc, device, x, alpha, dims, method, kind, dx, workers, back
     return gx, galpha
 
 
-def _kept_backward(kept, g, need_x):
+def _kept_backward(kept, g, need_x, need_alpha):
     """Gradients from what a small host forward kept (:func:`fracfft._core.run_kept`), or None.
 
-    None unless ``g`` is a host tensor of the forward's grid and dtype; the plan, the input's
-    spectrum, the symbols and the transform route all come from the forward.
+    None unless ``g`` is a host tensor of the forward's grid and dtype and, for the
+    alpha-gradient, the forward kept its input's spectrum; the plan, that spectrum, the symbols
+    and the transform route all come from the forward.
     """
     plan = kept[0]
-    if not g.is_cpu or g.dtype != _TORCH_DTYPES.get(plan.dtype) or g.shape != plan.shape:
+    if (not g.is_cpu or g.dtype != _TORCH_DTYPES.get(plan.dtype) or g.shape != plan.shape
+            or (need_alpha and kept[1] is None)):
         return None
-    gx, galpha = _core.vjp(plan, _dlpack.to_array(g), need_x=need_x, kept=kept)
+    gx, galpha = _core.vjp(plan, _dlpack.to_array(g), need_x=need_x, need_alpha=need_alpha,
+                           kept=kept)
     return (None if gx is None else _dlpack.from_array(gx)), galpha
 
 
@@ -598,7 +602,7 @@ class SpectralFractionalDerivative(torch.autograd.Function):
         args = (dims, method, kind, dxs, workers, backend)
         out, kept = _forward_impl(x, alpha, *args, keep=keep)
         _LAST.slot = (weakref.ref(out), alpha, args, kept)
-        if kept is not None and alpha.dim() == 0:
+        if kept is not None and isinstance(alpha, torch.Tensor) and alpha.dim() == 0:
             _add_lane(x, *given, kept[0], args)
         return out
 
@@ -641,8 +645,8 @@ class SpectralFractionalDerivative(torch.autograd.Function):
             # tensors the engine cannot read directly): compose it from differentiable operators.
             return _composed_backward(ctx, grad_output) + (None,) * 6
         grads = None
-        if ctx.kept is not None and need_alpha:
-            grads = _kept_backward(ctx.kept, grad_output, need_x)
+        if ctx.kept is not None:
+            grads = _kept_backward(ctx.kept, grad_output, need_x, need_alpha)
         if grads is None:
             grads = _backward_impl(grad_output, x, ctx.alpha, dims, method, kind, dxs, workers,
                                    backend, need_x, need_alpha)

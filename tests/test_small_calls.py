@@ -342,3 +342,36 @@ def test_small_paths_take_non_finite_input_silently(rng):
             assert np.isnan(y.detach().numpy()).all() and np.isnan(a.grad.item())
         assert np.isnan(fracfft.derivative(x, 0.5)).all()
     assert np.geterr() == state
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["weyl", "riesz", "gl", "caputo"])
+@pytest.mark.parametrize("order", ["float", "tensor without grad", "per-channel"])
+def test_lane_x_gradient_alone_gives_what_the_full_path_gives(rng, monkeypatch, kind, order):
+    """A fixed order (a float, or a tensor that needs no gradient): the kept route (and, for the
+    tensor, the lane) give the full path's output and x-gradient bit for bit; per-channel orders
+    keep the route but never take the lane."""
+    from fracfft import torch as ft
+
+    x = torch.tensor(rng.standard_normal((3, 32)))
+    g = torch.tensor(rng.standard_normal((3, 32)))
+    alpha = {"float": 0.45, "tensor without grad": torch.tensor(0.45, dtype=torch.float64),
+             "per-channel": torch.tensor([[0.3], [0.45], [0.9]], dtype=torch.float64)}[order]
+
+    def run():
+        xx = x.clone().requires_grad_()
+        y = ft.fractional_derivative(xx, alpha, kind=kind)
+        y.backward(g)
+        return y.detach(), xx.grad
+
+    full_kept = _core.KEEP_BINS
+    monkeypatch.setattr(_core, "KEEP_BINS", 0)  # nothing kept: the general path
+    ft._LANES.clear()
+    reference = run()
+    assert not ft._LANES
+    monkeypatch.setattr(_core, "KEEP_BINS", full_kept)
+    first, second = run(), run()  # the second through the lane (scalar orders)
+    assert len(ft._LANES) == (1 if order == "tensor without grad" else 0)
+    for got in (first, second):
+        for a, b in zip(reference, got):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)

@@ -528,9 +528,11 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     gradient; the other arguments get ``None``.
 
     Saved for backward: the input ``x`` (no copy, version-checked by autograd) only when
-    ``alpha`` needs a gradient -- its spectrum is recomputed there. The x-gradient needs no
-    saved data. Per call: 2 transforms forward; backward 2 (x only), 2 (alpha only) or 3
-    (both).
+    ``alpha`` needs a gradient -- its spectrum is recomputed there, except on small host
+    tensors (at most 16384 elements, a scalar order), whose spectrum and symbols the forward
+    keeps. The x-gradient needs no saved data. Per call: 2 transforms forward; backward 2 (x
+    only), 2 (alpha only) or 3 (both; 2 on small host tensors). Repeated small host calls with
+    the same arguments and a 0-d tensor order skip the arguments' validation after the first.
 
     Twice differentiable: when a graph of the backward is wanted (``create_graph=True``, and
     always under ``torch.func``), the gradients are composed from operators of the same family,

@@ -10,7 +10,8 @@ order every round (``_reference.interleaved``).
 
 Floor: at N = 32 the per-call cost of torch's autograd machinery bounds the ratio from below;
 an autograd Function that only copies its input is timed next to both layers, with the x-gradient
-alone as well (the fast path of plain first-order training).
+alone as well (the fast path of plain first-order training). The N = 32 rows also time an ideal
+engine (four scipy.fft calls, the symbols precomputed, no checks) in the same protocol.
 
 Memory: peak resident-set rise (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) of one forward
 + backward of ``y.sum()``, measured in a fresh subprocess per variant after the input has been
@@ -263,6 +264,12 @@ def main():
                               f"> {target}x / {target_var}x")
             print(f"{str(shape):>14} {threads:>3} {t_ours * 1e3:9.3f}ms {t_nat * 1e3:9.3f}ms "
                   f"{ratio:6.2f} {target:6.2f} {t_var * 1e3:10.3f}ms {ratio_var:6.2f}{flag}")
+            if shape == (32,):
+                # The floor in this protocol: no validation, no cache, no dispatch (_IdealEngine).
+                t_ideal, t_nat3 = time_fb([(_ideal, False), (native, False)], shape, threads,
+                                          reps)
+                print(f"{'ideal engine':>18} {t_ideal * 1e3:9.3f}ms {t_nat3 * 1e3:9.3f}ms "
+                      f"{t_ideal / t_nat3:6.2f}  (the floor of this row, same protocol)")
 
     n = 32
     med = floor_table(n, 200 if args.quick else 2000)

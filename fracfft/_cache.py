@@ -24,11 +24,26 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["ByteLRU", "CacheInfo", "DEFAULT_MAX_BYTES", "ENV_VAR"]
+__all__ = ["ByteLRU", "CacheInfo", "DEFAULT_MAX_BYTES", "ENV_VAR", "put_bounded"]
 
 DEFAULT_MAX_BYTES = 256 << 20
 ENV_VAR = "FRACFFT_SYMBOL_CACHE_BYTES"
 _DOORKEEPER_KEYS = 4096  # keys only (a few hundred bytes each at most), not arrays
+
+
+def put_bounded(table: dict, key, value, max_entries: int) -> None:
+    """``table[key] = value``, first dropping the oldest entry when ``table`` is full.
+
+    For the small per-call memos (validated plans, the torch bridge's lanes), which hold no
+    array data and so are bounded by their number of entries; safe without a lock (another
+    thread may drop the oldest entry first).
+    """
+    if len(table) >= max_entries:
+        try:
+            del table[next(iter(table))]
+        except (KeyError, StopIteration, RuntimeError):
+            pass
+    table[key] = value
 
 
 class CacheInfo(NamedTuple):

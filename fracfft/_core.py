@@ -29,6 +29,7 @@ import numpy as np
 
 from . import _device, _validate
 from . import causal as _causal
+from ._cache import put_bounded
 from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
 from .symbols import _alpha_key, grid_symbol
@@ -127,15 +128,15 @@ def make_plan(x, alpha, axis, *, kind, dx, method, backend, workers, alpha_name=
     plan = Plan(shape, axes, ns, dxs, alpha, kind, method, dtype,
                 _validate.normalize_workers(workers), backend, _validate.is_device_array(x))
     if key is not None:
-        if len(_PLANS) >= _PLANS_MAX:
-            try:  # the oldest entry; another thread may have removed it already
-                del _PLANS[next(iter(_PLANS))]
-            except (KeyError, StopIteration, RuntimeError):
-                pass
-        base = dict(plan.__dict__)
-        base["alpha"] = None  # the order is per call; keep no reference to an alpha array
-        _PLANS[key] = base
+        put_bounded(_PLANS, key, unordered(plan), _PLANS_MAX)
     return x, plan
+
+
+def unordered(plan: Plan) -> dict:
+    """Return ``plan``'s fields without its order, for :func:`with_order` (no alpha array kept)."""
+    base = dict(plan.__dict__)
+    base["alpha"] = None
+    return base
 
 
 def with_order(base, alpha, alpha_name="alpha", alpha_scale=1.0) -> Plan:

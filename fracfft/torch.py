@@ -37,6 +37,7 @@ from torch import nn
 from torch.autograd import forward_ad as _fwad
 
 from . import _compat, _core, _dlpack, _validate
+from ._cache import put_bounded
 from .symbols import MODES
 
 __all__ = [
@@ -200,14 +201,7 @@ def _add_lane(x, dim, method, kind, dx, workers, backend, plan, args):
     except TypeError:
         return
     if key not in _LANES:
-        if len(_LANES) >= _LANES_MAX:
-            try:  # the oldest entry; another thread may have removed it already
-                del _LANES[next(iter(_LANES))]
-            except (KeyError, StopIteration, RuntimeError):
-                pass
-        base = dict(plan.__dict__)
-        base["alpha"] = None  # the order is per call
-        _LANES[key] = (base, args)
+        put_bounded(_LANES, key, (_core.unordered(plan), args), _LANES_MAX)
 
 
 def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward",

@@ -274,8 +274,9 @@ def test_lanes_are_bounded(rng):
 @pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0, 2.0, -0.5, 3.3])
 def test_scalar_weyl_symbols_equal_the_per_channel_build(n, alpha):
     """The float-order build of the weyl symbols (every step of a learned order) gives the
-    per-channel build's values, on one axis of a 2-d grid, up to the second derivative: bit for
-    bit for integer orders (exact phases), else to an ulp (NumPy's cos against the C library's)."""
+    per-channel build's values, on one axis of a 2-d grid, up to the second derivative, to
+    round-off: NumPy may take other power and cosine routines for an array exponent (NumPy 1.25
+    squares a float 2.0 but calls pow for an array of them) than for a Python float."""
     from fracfft import symbols
 
     for half in (False, True):
@@ -285,8 +286,6 @@ def test_scalar_weyl_symbols_equal_the_per_channel_build(n, alpha):
         general = symbols._weyl_1d(grid, 1, 2, nyq, np.full((1, 1), alpha), 2)
         for a, b in zip(fast, general):
             assert a.shape == b.shape and a.dtype == b.dtype
-            if float(alpha).is_integer():
-                assert a.tobytes() == b.tobytes()
             np.testing.assert_allclose(a, b, rtol=4 * np.finfo(float).eps, atol=0)
 
 

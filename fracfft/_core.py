@@ -339,7 +339,7 @@ def run_kept(plan: Plan, x, keep: bool = True):
     Device and larger arrays give ``(run(plan, x), None)``.
     """
     # Arrays this small are never split into row blocks (_row_blocks: tens of MiB).
-    if plan.device or math.prod(plan.shape) > KEEP_BINS:
+    if plan.device or x.size > KEEP_BINS:
         return run(plan, x), None
     direct = _direct(plan)
     spec = _forward_direct(plan, direct, project(plan, x))

@@ -112,7 +112,7 @@ def _axis_grid(n, dx, half):
     return parts
 
 
-def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
+def _weyl_1d(grid, ax, ndim, nyq, alpha, order, half=False):
     """Return ``[K, dK/da, ..., d^order K/da^order]`` of the 1-D weyl symbol on one axis grid.
 
     ``grid`` comes from :func:`_axis_grid` and the result is placed on axis ``ax``; ``nyq`` is
@@ -125,7 +125,7 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
     shape = [1] * ndim
     shape[ax] = grid[0].size
     if isinstance(alpha, float):  # the common case, built on the 1-D grid and placed after
-        out = _weyl_1d_scalar(grid, nyq, alpha, order)
+        out = _weyl_1d_scalar(grid, nyq, alpha, order, half)
         return out if ndim == 1 else [a.reshape(shape) for a in out]
     base, sign, log_i_xi = (a.reshape(shape) for a in grid)
     mag = base**alpha
@@ -154,7 +154,7 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, order):
     return out
 
 
-def _weyl_1d_scalar(grid, nyq, alpha, order):
+def _weyl_1d_scalar(grid, nyq, alpha, order, half=False):
     """Return :func:`_weyl_1d`'s list for a float ``alpha`` on the 1-D grid.
 
     The same operations, so the same values bit for bit, in fewer NumPy calls: a learned order
@@ -163,9 +163,15 @@ def _weyl_1d_scalar(grid, nyq, alpha, order):
     base, sign, log_i_xi = grid
     mag = base**alpha
     c, s = _cos_sin_half_pi(alpha)
-    k = np.empty(mag.shape, dtype=np.complex128)
-    np.multiply(mag, c, out=k.real)
-    np.multiply(mag, s * sign, out=k.imag)
+    if half:
+        # sign is 1 past the zero mode (which is set below): one pass, and the same values,
+        # since (m + 0i)(c + is) = (mc - 0s) + i(ms + 0c) rounds to (mc, ms) exactly (only the
+        # sign of a zero may differ, where |xi|**alpha underflows).
+        k = mag * complex(c, s)
+    else:
+        k = np.empty(mag.shape, dtype=np.complex128)
+        np.multiply(mag, c, out=k.real)
+        np.multiply(mag, s * sign, out=k.imag)
     if nyq is not None:
         at_nyq = slice(nyq, nyq + 1)
         full_nyq = k[at_nyq].copy() if order else None
@@ -283,7 +289,7 @@ def _derivatives(ndim, axes, ns, dxs, real, alpha, kind, order, cuts=None):
         # Several axes: the product of the 1-D symbols, differentiated by Leibniz's rule.
         out = None
         for (ax, n, dx, half, nyq), sl in zip(grids, cuts):
-            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order)
+            f = _weyl_1d(_axis_grid(n, dx, half), ax, ndim, nyq, alpha, order, half)
             if sl != slice(None):
                 f = [cut(d, ax, sl) for d in f]
             out = f if out is None else _taylor_product(out, f)

@@ -166,10 +166,8 @@ _PLAIN_TENSORS = (torch.Tensor, nn.Parameter)  # not tensor subclasses with thei
 
 
 def _lane_key(x, dim, method, kind, dx, workers, backend):
-    """Return the lane's key of a call; TypeError for unhashable arguments (a list ``dim``)."""
-    key = (x.shape, x.dtype, dim, method, kind, dx, _default_workers(workers), backend)
-    hash(key)
-    return key
+    """Return the lane's key of a call (unhashable for a list ``dim``: TypeError on use)."""
+    return (x.shape, x.dtype, dim, method, kind, dx, _default_workers(workers), backend)
 
 
 def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
@@ -196,12 +194,13 @@ def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
 
 def _add_lane(x, dim, method, kind, dx, workers, backend, plan, args):
     """Register ``plan`` (a kept forward's) as the lane of these arguments."""
+    key = _lane_key(x, dim, method, kind, dx, workers, backend)
     try:
-        key = _lane_key(x, dim, method, kind, dx, workers, backend)
-    except TypeError:
+        if key in _LANES:
+            return
+    except TypeError:  # unhashable arguments: no lane
         return
-    if key not in _LANES:
-        put_bounded(_LANES, key, (_core.unordered(plan), args), _LANES_MAX)
+    put_bounded(_LANES, key, (_core.unordered(plan), args), _LANES_MAX)
 
 
 def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward",

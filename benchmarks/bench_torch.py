@@ -174,23 +174,25 @@ def floor_table(n, repeats):
     return interleaved_fb(variants, x, g, repeats, seed=1, clock=time.thread_time)
 
 
-def transform_floor(shape, repeats):
+def transform_floor(shape, repeats, threads=1):
     """Median seconds of native fwd+bwd and of the bare transforms of fracfft's design.
 
     fracfft's fwd+bwd takes rfft(x) and irfft forward, rfft(g) and irfft backward, and (for
     spectra it does not keep, above ``_core.KEEP_BINS`` bins) rfft(x) once more: those scipy.fft
-    calls alone (1 thread), interleaved with native torch, bound the ratio from below.
+    calls alone (``threads`` workers, as fracfft passes torch's thread count), interleaved with
+    native torch on as many threads, bound the ratio from below.
     """
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(2)
     x = torch.randn(shape, dtype=torch.float64, generator=gen).requires_grad_(True)
     g = torch.randn(shape, dtype=torch.float64, generator=gen)
     xa, ga, n = x.detach().numpy(), g.numpy(), shape[-1]
 
     def transforms():
-        scipy.fft.irfft(scipy.fft.rfft(xa), n)
-        scipy.fft.irfft(scipy.fft.rfft(ga), n)
-        scipy.fft.rfft(xa)
+        w = threads
+        scipy.fft.irfft(scipy.fft.rfft(xa, workers=w), n, workers=w)
+        scipy.fft.irfft(scipy.fft.rfft(ga, workers=w), n, workers=w)
+        scipy.fft.rfft(xa, workers=w)
 
     def native_fb():
         x.grad = None
@@ -282,12 +284,13 @@ def main():
         print("\ntargets missed: " + ("; ".join(missed) if missed else "none"))
         return
 
-    print("\nfloor at large sizes, 1 thread: scipy.fft's 5 transforms of fracfft's fwd+bwd alone")
+    print("\nfloor at large sizes: scipy.fft's 5 transforms of fracfft's fwd+bwd alone")
     for shape, reps, target in cases[:3]:
-        med = transform_floor(shape, reps)
-        print(f"{str(shape):>14}  transforms {med['transforms'] * 1e3:9.3f}ms  native "
-              f"{med['native'] * 1e3:9.3f}ms  floor {med['transforms'] / med['native']:5.2f}x "
-              f"(target {target}x)")
+        for threads in (1, 2):
+            med = transform_floor(shape, reps, threads)
+            print(f"{str(shape):>14} {threads:>3}  transforms {med['transforms'] * 1e3:9.3f}ms  "
+                  f"native {med['native'] * 1e3:9.3f}ms  floor "
+                  f"{med['transforms'] / med['native']:5.2f}x (target {target}x)")
 
     rows, n = (64, 1 << 20) if not args.quick else (16, 1 << 20)
     print(f"\npeak RSS rise of forward+backward (y.sum()) for ({rows}, {n}) float64, "

@@ -32,7 +32,7 @@ from . import causal as _causal
 from ._cache import put_bounded
 from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
-from .symbols import _alpha_key, grid_symbol
+from .symbols import _alpha_key, grid_symbol, weyl_half_kept
 from .symbols import _build as build_grid_symbol
 
 _COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
@@ -360,9 +360,14 @@ def _kept_symbols(plan: Plan):
     fixed order is then two transforms, a dot product and a multiply (issue 14).
     """
     def build():  # the pair itself is not cached: only what is derived from it
-        k, dk = symbol(plan, "both", cached=False)
+        if plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1:
+            k, weighted = weyl_half_kept(len(plan.shape), plan.axes[0], plan.ns[0], plan.dxs[0],
+                                         plan.alpha, plan.spectral_dtype == np.complex64)
+        else:
+            k, dk = symbol(plan, "both", cached=False)
+            weighted = _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
         adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
-        return k, adjoint, _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
+        return k, adjoint, weighted
 
     return _SYMBOLS_CACHE.get(("kept", plan.grid_key, plan.alpha), build)
 

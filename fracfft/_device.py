@@ -22,7 +22,6 @@ backend) needs them.
 
 from __future__ import annotations
 
-import functools
 import math
 import string
 
@@ -31,6 +30,7 @@ import numpy as np
 from ._compat import ignoring_fp_errors
 from ._validate import is_cupy_array, is_device_array
 from .fft._registry import get_fft_backend
+from .symbols import bin_weights, paired_range
 
 __all__ = ["alpha_gradient", "canonical", "fresh_copy", "host_product", "is_device_array",
            "kind", "multiply", "multiply_symbol", "paired_range", "project", "project_adjoint",
@@ -283,41 +283,18 @@ def multiply_symbol(spec, alpha, n, dx, kind, mode, half, workers):
 # The vjp's alpha reduction
 # --------------------------------------------------------------------------------------------
 
-def paired_range(ns_last: int, half: bool):
-    """Bins of the half spectrum's last axis that stand for themselves and their twins.
-
-    Bins ``1 .. m-2`` of the ``m = n//2 + 1`` bins of an even ``n`` (``1 .. m-1`` for odd
-    ``n``): in a sum over the full spectrum they count twice. Returns ``(lo, hi)``, or None
-    for a full spectrum. The one place the count-twice rule lives.
-    """
-    if not half:
-        return None
-    return 1, ns_last // 2 if ns_last % 2 == 0 else ns_last // 2 + 1
-
-
 def weighted_dalpha(dk, axes, ns, half):
     r"""Return :math:`W = \partial_\alpha K\,c/N` in double precision (a new host array).
 
     ``c`` is each bin's count in the full spectrum (2 for the paired bins of a half spectrum,
-    see :func:`paired_range`), so that :math:`\partial L/\partial\alpha =
+    see :func:`fracfft.symbols.paired_range`), so that :math:`\partial L/\partial\alpha =
     \mathrm{Re}\sum W X \bar G` is one dot product (:func:`small_vjp_reduce`).
     """
-    weights = _bin_weights(np.shape(dk)[axes[-1]], math.prod(ns), ns[-1], half)
+    weights = bin_weights(np.shape(dk)[axes[-1]], math.prod(ns), ns[-1], half)
     shape = [1] * np.ndim(dk)
     shape[axes[-1]] = weights.size
     return np.multiply(dk, weights.reshape(shape),
                        dtype=np.complex128 if dk.dtype.kind == "c" else np.float64)
-
-
-@functools.lru_cache(maxsize=16)
-def _bin_weights(m, n_total, ns_last, half):
-    """``c / N`` for the ``m`` bins of the last axis (see :func:`weighted_dalpha`); read-only."""
-    weights = np.full(m, 1.0 / n_total)
-    pair = paired_range(ns_last, half)
-    if pair is not None:
-        weights[pair[0]:pair[1]] *= 2.0
-    weights.flags.writeable = False
-    return weights
 
 
 @ignoring_fp_errors  # as _host_multiply

@@ -154,24 +154,33 @@ def _weyl_1d(grid, ax, ndim, nyq, alpha, order, half=False):
     return out
 
 
+def _weyl_phase(grid, alpha, half):
+    """Return ``|xi|**alpha e^(i sign(xi) pi alpha/2)`` on one axis grid (a new array).
+
+    For a float ``alpha``, before the zero-mode and Nyquist rules.
+    """
+    base, sign, _ = grid
+    mag = base**alpha
+    c, s = _cos_sin_half_pi(alpha)
+    if half:
+        # sign is 1 past the zero mode (which the rules set): one pass, and the same values,
+        # since (m + 0i)(c + is) = (mc - 0s) + i(ms + 0c) rounds to (mc, ms) exactly (only the
+        # sign of a zero may differ, where |xi|**alpha underflows).
+        return mag * complex(c, s)
+    k = np.empty(mag.shape, dtype=np.complex128)
+    np.multiply(mag, c, out=k.real)
+    np.multiply(mag, s * sign, out=k.imag)
+    return k
+
+
 def _weyl_1d_scalar(grid, nyq, alpha, order, half=False):
     """Return :func:`_weyl_1d`'s list for a float ``alpha`` on the 1-D grid.
 
     The same operations, so the same values bit for bit, in fewer NumPy calls: a learned order
     builds its symbols at every step.
     """
-    base, sign, log_i_xi = grid
-    mag = base**alpha
-    c, s = _cos_sin_half_pi(alpha)
-    if half:
-        # sign is 1 past the zero mode (which is set below): one pass, and the same values,
-        # since (m + 0i)(c + is) = (mc - 0s) + i(ms + 0c) rounds to (mc, ms) exactly (only the
-        # sign of a zero may differ, where |xi|**alpha underflows).
-        k = mag * complex(c, s)
-    else:
-        k = np.empty(mag.shape, dtype=np.complex128)
-        np.multiply(mag, c, out=k.real)
-        np.multiply(mag, s * sign, out=k.imag)
+    log_i_xi = grid[2]
+    k = _weyl_phase(grid, alpha, half)
     if nyq is not None:
         at_nyq = slice(nyq, nyq + 1)
         full_nyq = k[at_nyq].copy() if order else None
@@ -259,6 +268,66 @@ def _grids(axes, ns, dxs, real):
     for j, (ax, n, dx) in enumerate(zip(axes, ns, dxs)):
         # Both grids hold the Nyquist bin of even n at index n//2 (rfft: the last one).
         yield ax, n, dx, real and j == len(axes) - 1, (n // 2 if n % 2 == 0 else None)
+
+
+def paired_range(ns_last: int, half: bool):
+    """Bins of the half spectrum's last axis that stand for themselves and their twins.
+
+    Bins ``1 .. m-2`` of the ``m = n//2 + 1`` bins of an even ``n`` (``1 .. m-1`` for odd
+    ``n``): in a sum over the full spectrum they count twice. Returns ``(lo, hi)``, or None
+    for a full spectrum. The one place the count-twice rule lives.
+    """
+    if not half:
+        return None
+    return 1, ns_last // 2 if ns_last % 2 == 0 else ns_last // 2 + 1
+
+
+@lru_cache(maxsize=16)
+def bin_weights(m, n_total, ns_last, half):
+    """Return ``c / N`` for the ``m`` bins of the last axis (read-only).
+
+    ``c`` is each bin's count in the full spectrum (:func:`paired_range`), ``N = n_total``.
+    """
+    weights = np.full(m, 1.0 / n_total)
+    pair = paired_range(ns_last, half)
+    if pair is not None:
+        weights[pair[0]:pair[1]] *= 2.0
+    weights.flags.writeable = False
+    return weights
+
+
+@lru_cache(maxsize=8)
+def _weighted_log(n, dx):
+    """``log(i xi) c / n`` on the half grid of length ``n`` (see :func:`weyl_half_kept`)."""
+    out = _axis_grid(n, dx, True)[2] * bin_weights(n // 2 + 1, n, n, True)
+    out.flags.writeable = False
+    return out
+
+
+def weyl_half_kept(ndim, ax, n, dx, alpha, single=False):
+    r"""Return ``(K, W)`` of the weyl symbol on the half (rfft) grid of axis ``ax``.
+
+    For a float ``alpha``: ``K`` is :func:`grid_symbol`'s forward symbol (the same values) and
+    :math:`W = \partial_\alpha K\,c/n` in double precision, with ``c`` each bin's count in
+    the full spectrum (:func:`bin_weights`): the autograd bridge's kept symbols of a one-axis
+    weyl plan, so that :math:`\partial L/\partial\alpha = \mathrm{Re}\sum W X\bar G`.
+    Built as ``K * (log(i xi) c/n)`` with the zero-mode and Nyquist rules of ``dK``: one pass
+    fewer than ``dK`` and a weighting, for an order that changes every step.
+    """
+    grid = _axis_grid(n, dx, True)
+    k = _weyl_phase(grid, alpha, True)
+    weighted = k * _weighted_log(n, dx)
+    if n % 2 == 0:  # Nyquist: the real part of the principal value, as in _weyl_1d_scalar
+        at = slice(n // 2, n // 2 + 1)
+        weighted[at] = (grid[2][at] * k[at]).real * bin_weights(n // 2 + 1, n, n, True)[at]
+        k.imag[at] = 0.0
+    k[0] = float(alpha == 0)
+    weighted[0] = 0.0
+    shape = [1] * ndim
+    shape[ax] = k.size
+    if single:
+        k = k.astype(np.complex64)
+    return k.reshape(shape), weighted.reshape(shape)
 
 
 # mode -> (order of the alpha-derivative, conjugated?)

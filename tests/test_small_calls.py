@@ -360,3 +360,24 @@ def test_lane_x_gradient_alone_gives_what_the_full_path_gives(rng, monkeypatch, 
     for got in (first, second):
         for a, b in zip(reference, got):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 32, 33, 4096])
+@pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0, 2.0, -0.5, 3.3])
+@pytest.mark.parametrize("single", [False, True])
+def test_weyl_half_kept_symbols_match_the_symbol_and_its_weighted_derivative(n, alpha, single):
+    """The kept symbols of a one-axis weyl rfft plan: K is the forward symbol bit for bit, and
+    W is dK/dalpha times each bin's count over n, to round-off."""
+    from fracfft import _device, symbols
+
+    for ndim, ax in ((1, 0), (2, 0), (2, 1)):
+        k, w = symbols.weyl_half_kept(ndim, ax, n, 0.3, alpha, single)
+        ref_k, ref_dk = symbols.grid_symbol(ndim, (ax,), (n,), (0.3,), True, alpha, "weyl",
+                                            "both")
+        expected_k = ref_k.astype(np.complex64) if single else ref_k
+        assert k.shape == expected_k.shape and k.dtype == expected_k.dtype
+        assert k.tobytes() == expected_k.tobytes()
+        expected_w = _device.weighted_dalpha(ref_dk, (ax,), (n,), True)
+        assert w.shape == expected_w.shape and w.dtype == np.complex128
+        np.testing.assert_allclose(w, expected_w, rtol=4 * np.finfo(float).eps,
+                                   atol=4 * np.finfo(float).eps * np.abs(expected_w).max())

@@ -176,8 +176,8 @@ def _weyl_phase(grid, alpha, half):
 def _weyl_1d_scalar(grid, nyq, alpha, order, half=False):
     """Return :func:`_weyl_1d`'s list for a float ``alpha`` on the 1-D grid.
 
-    The same operations, so the same values bit for bit, in fewer NumPy calls: a learned order
-    builds its symbols at every step.
+    The same values in fewer NumPy calls (a half grid's phase is one pass, see
+    :func:`_weyl_phase`): a learned order builds its symbols at every step.
     """
     log_i_xi = grid[2]
     k = _weyl_phase(grid, alpha, half)

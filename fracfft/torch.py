@@ -208,8 +208,9 @@ def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forw
     """``(S x, kept)`` on a tensor, computed by the NumPy/Numba core; ``S`` is ``mode``'s operator.
 
     ``mode`` is one of :data:`fracfft.symbols.MODES`: ``"forward"`` gives ``D^alpha x``.
-    ``kept`` is what :func:`fracfft._core.run_kept` keeps of a small host call for the backward
-    when ``keep`` is true, else None.
+    ``kept`` is what :func:`fracfft._core.run_kept` returns for a small host call in mode
+    ``"forward"`` (its plan and transform route, and with ``keep`` the input's spectrum and the
+    symbols), else None.
     """
     xc, out_dtype = _compute_tensor(x)
     out, kept = _in_stream(xc, _engine_forward, alpha, dims, method, kind, dx, workers, backend,

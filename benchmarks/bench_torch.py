@@ -13,8 +13,9 @@ an autograd Function that only copies its input is timed next to both layers, wi
 alone as well (the fast path of plain first-order training). The N = 32 rows also time an ideal
 engine (four scipy.fft calls, the symbols precomputed, no checks) in the same protocol.
 
-Memory: peak resident-set rise (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) of one forward
-+ backward of ``y.sum()``, measured in a fresh subprocess per variant after the input has been
+Memory: peak resident-set rise of one forward + backward of ``y.sum()`` (the kernel's
+high-water mark VmHWM, reset through ``/proc/self/clear_refs`` just before the call; where that
+is missing, ``ru_maxrss``), measured in a fresh subprocess per variant after the input has been
 allocated and touched and the code path warmed up on one row of the same length (FFT plans
 are a one-time cost); reported as a multiple of the input's size. (tracemalloc would miss
 torch's allocations.) With ``y`` alive, the floor of this design is 3x: y, G = FFT(g) and the
@@ -203,8 +204,6 @@ def transform_floor(shape, repeats, threads=1):
 
 
 def _memory_child(which, rows, n):
-    import resource
-
     torch.set_num_threads(1)
     fn = ours if which == "fracfft" else native
     alpha = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
@@ -213,11 +212,22 @@ def _memory_child(which, rows, n):
     fn(small, alpha).sum().backward()
     del small
     x = torch.randn(rows, n, dtype=torch.float64).requires_grad_(True)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    y = fn(x, alpha)
-    y.sum().backward()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rise": (peak - base) * 1024 / x.nbytes}))
+
+    def step():
+        y = fn(x, alpha)
+        y.sum().backward()
+
+    # The kernel's high-water mark, reset here. Not ru_maxrss: Linux carries the parent's peak
+    # into a child across fork and exec, so a child of a large benchmark process reads the
+    # parent's size as its own and shows no rise at all.
+    rise = ref.peak_rss(step)
+    if rise is None:  # no /proc/self/clear_refs: ru_maxrss, valid from a small parent only
+        import resource
+
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        step()
+        rise = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024
+    print(json.dumps({"rise": rise / x.nbytes}))
 
 
 def memory_ratio(which, rows, n):
@@ -294,7 +304,7 @@ def main():
 
     rows, n = (64, 1 << 20) if not args.quick else (16, 1 << 20)
     print(f"\npeak RSS rise of forward+backward (y.sum()) for ({rows}, {n}) float64, "
-          "x input size = 1 (ru_maxrss delta, fresh process each, 1 thread)")
+          "x input size = 1 (VmHWM rise, fresh process each, 1 thread)")
     for which in ("fracfft", "native"):
         r = memory_ratio(which, rows, n)
         target = 3.0 if which == "fracfft" else None

@@ -318,15 +318,20 @@ def weyl_half_kept(ndim, ax, n, dx, alpha, single=False):
     k = _weyl_phase(grid, alpha, True)
     weighted = k * _weighted_log(n, dx)
     if n % 2 == 0:  # Nyquist: the real part of the principal value, as in _weyl_1d_scalar
-        at = slice(n // 2, n // 2 + 1)
-        weighted[at] = (grid[2][at] * k[at]).real * bin_weights(n // 2 + 1, n, n, True)[at]
-        k.imag[at] = 0.0
+        # (one bin: Python scalars, not a chain of one-element NumPy calls)
+        nyq = n // 2
+        full = complex(k[nyq])
+        weight = float(bin_weights(nyq + 1, n, n, True)[nyq])
+        weighted[nyq] = (complex(grid[2][nyq]) * full).real * weight
+        k[nyq] = full.real
     k[0] = float(alpha == 0)
     weighted[0] = 0.0
-    shape = [1] * ndim
-    shape[ax] = k.size
     if single:
         k = k.astype(np.complex64)
+    if ndim == 1:
+        return k, weighted
+    shape = [1] * ndim
+    shape[ax] = k.size
     return k.reshape(shape), weighted.reshape(shape)
 
 

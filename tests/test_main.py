@@ -82,3 +82,34 @@ def test_accuracy_helpers_agree_with_the_spec_formulas():
     k = 2 * np.pi * m / (n * dx)
     np.testing.assert_allclose(x, np.sin(k * t), atol=1e-13)
     np.testing.assert_allclose(exact, k**alpha * np.sin(k * t + alpha * np.pi / 2), atol=1e-13)
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="needs PyTorch")
+def test_adam_fit_is_torch_adam_with_cosine_annealing():
+    """The tour's written-out Adam takes the steps of torch.optim.Adam + CosineAnnealingLR."""
+    import torch
+
+    from fracfft.__main__ import adam_fit
+
+    target = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
+
+    def make():
+        p = torch.tensor([1.0, 0.5, -0.7], dtype=torch.float64, requires_grad=True)
+        q = torch.tensor(0.25, dtype=torch.float64, requires_grad=True)
+        return p, q, lambda: ((p - target) ** 4).sum() + torch.exp(q) * (p**2).sum()
+
+    steps = 40
+    p, q, loss_fn = make()
+    opt = torch.optim.Adam([p, q], lr=0.1)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn().backward()
+        opt.step()
+        sched.step()
+    p2, q2, loss_fn2 = make()
+    adam_fit(torch, [p2, q2], loss_fn2, steps, lr=0.1)
+    assert not torch.equal(p2, make()[0])  # it moved
+    eps = torch.finfo(torch.float64).eps
+    torch.testing.assert_close(p2, p, rtol=1e3 * eps, atol=1e3 * eps)
+    torch.testing.assert_close(q2, q, rtol=1e3 * eps, atol=1e3 * eps)

@@ -10,6 +10,11 @@ backend="manual")`` of length 1000 and of length 1024 (targets: <= 5 s cold), an
 the median CPU time (user + system of the child) of ``--repeat`` runs: on a shared, loaded
 machine the CPU time is the steadier figure (compilation is single-threaded), the wall time is
 what a user waits. Also checks that the compile notice appears on stderr once, cold only.
+
+A last row times a fixed pure-Python loop in a fresh interpreter (no fracfft, no Numba): the
+speed of the machine at the time of the run. Numba's compilation is mostly Python, so its wall
+time follows this row; on a shared container both can double within the hour, and the row
+tells which spell a run met.
 """
 
 import argparse
@@ -33,6 +38,8 @@ assert y.shape == x.shape and y.dtype == x.dtype
 """
 
 NOTICE = "compiling fracfft's Numba FFT kernels"
+
+REFERENCE = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
 
 
 def timed(argv, cache):
@@ -89,6 +96,11 @@ def main():
                 5.0, None)
     if not args.no_demo:
         measure("python -m fracfft", [sys.executable, "-m", "fracfft"], args.repeat, 20.0, 6.0)
+    runs = [timed([sys.executable, "-c", REFERENCE], tempfile.gettempdir())
+            for _ in range(args.repeat)]
+    print(f"{'reference: 10^7-step loop':>28} {'':>5} "
+          f"{statistics.median(r[0] for r in runs):8.2f} "
+          f"{statistics.median(r[1] for r in runs):8.2f}   (machine speed now; no target)")
 
 
 if __name__ == "__main__":

@@ -113,3 +113,19 @@ def test_adam_fit_is_torch_adam_with_cosine_annealing():
     eps = torch.finfo(torch.float64).eps
     torch.testing.assert_close(p2, p, rtol=1e3 * eps, atol=1e3 * eps)
     torch.testing.assert_close(q2, q, rtol=1e3 * eps, atol=1e3 * eps)
+
+
+def test_float32_prewarm_child_runs_and_is_skipped_without_manual():
+    """The tour's float32 compile child (start_prewarm) runs the manual FFT and exits cleanly;
+    without "manual" among the backends, or on one CPU, there is no child."""
+    import os
+
+    from fracfft.__main__ import finish_prewarm, start_prewarm
+
+    assert start_prewarm(["scipy", "numpy"]) is None
+    child = start_prewarm(["scipy", "manual"])
+    if (os.cpu_count() or 1) < 2:
+        assert child is None
+        return
+    finish_prewarm(child, timeout=600)
+    assert child.returncode == 0

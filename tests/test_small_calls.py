@@ -78,6 +78,32 @@ def test_a_scipy_uarray_backend_still_serves_fracfft(rng):
     assert calls == []
 
 
+def test_a_global_or_registered_uarray_backend_turns_the_direct_route_off():
+    """The default uarray state, once seen, is remembered as a snapshot for a fast check; a
+    backend installed later, globally or by registration, must still be seen."""
+    from fracfft.fft import _registry
+
+    fracfft.derivative(np.ones(8), 0.5)  # loads SciPy's adapter and sees the default state
+    assert _registry.direct_route(None) is not None
+    assert _scipy._default_state is not None  # the fast check is armed
+    Counting = counting_backend([])
+    try:
+        scipy.fft.set_global_backend(Counting)
+        assert _registry.direct_route(None) is None
+    finally:
+        scipy.fft.set_global_backend("scipy")
+    assert _registry.direct_route(None) is not None
+    try:
+        scipy.fft.register_backend(Counting)
+        assert _registry.direct_route(None) is None
+    finally:  # scipy.fft has no unregister; uarray's own clear does it
+        from scipy._lib._uarray import clear_backends
+
+        clear_backends("numpy.scipy.fft", registered=True, globals=False)
+        scipy.fft.set_global_backend("scipy")
+    assert _registry.direct_route(None) is not None
+
+
 def test_cached_plans_equal_fresh_validation(rng):
     x = rng.standard_normal((4, 10))
     args = [(0.5, -1, "weyl", 1.0), (0.3, 0, "riesz", 0.1), (0.7, (0, 1), "weyl", (0.2, 0.3)),

@@ -11,7 +11,10 @@ order every round (``_reference.interleaved``).
 Floor: at N = 32 the per-call cost of torch's autograd machinery bounds the ratio from below;
 an autograd Function that only copies its input is timed next to both layers, with the x-gradient
 alone as well (the fast path of plain first-order training). The N = 32 rows also time an ideal
-engine (four scipy.fft calls, the symbols precomputed, no checks) in the same protocol.
+engine (four scipy.fft calls, the symbols precomputed, no checks) in the same protocol, and the
+floor table an engine that sums the circular convolution directly (a matrix product, no FFT):
+what a route fracfft does not take would give at this length (its results differ from the FFT
+route's at round-off level, which the tests pin bit for bit).
 
 Memory: peak resident-set rise of one forward + backward of ``y.sum()`` (the kernel's
 high-water mark VmHWM, reset through ``/proc/self/clear_refs`` just before the call; where that
@@ -158,6 +161,46 @@ def _ideal(x, alpha):
     return super(torch.autograd.Function, _IdealEngine).apply(x, alpha)[0]
 
 
+class _SummedEngine(torch.autograd.Function):
+    """The ideal engine with the FFTs replaced by direct sums: y = M x for the circulant M.
+
+    For short rows a circular convolution summed directly (a matrix product, M and dM/dalpha
+    built from the same symbol at alpha = 0.7) takes two NumPy calls where the FFT route takes
+    four transforms. fracfft does not take this route: its results differ from the FFT's at
+    round-off level. A timing row, not a layer (right only for that alpha).
+    """
+
+    fwd = adj = None
+
+    @staticmethod
+    def forward(x, alpha):
+        yv = x.detach().numpy() @ _SummedEngine.fwd  # [y | dM x] in one product
+        n = x.shape[-1]
+        return torch.from_numpy(yv[:n]), yv[n:]
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.v = output[1]
+
+    @staticmethod
+    def backward(ctx, g, _):
+        ga = g.numpy()
+        return (torch.from_numpy(ga @ _SummedEngine.adj),
+                torch.full((), float(np.dot(ga, ctx.v)), dtype=torch.float64))
+
+
+def _summed(x, alpha):
+    n = x.shape[-1]
+    if _SummedEngine.adj is None or _SummedEngine.adj.shape[0] != n:
+        k, dk = grid_symbol(1, (0,), (n,), (1.0,), True, 0.7, "weyl", "both")
+        # impulse responses c, dc: (M x)_m = sum_j c[(m - j) mod n] x_j
+        c, dc = scipy.fft.irfft(np.stack([k, dk]), n)
+        idx = (np.arange(n)[None, :] - np.arange(n)[:, None]) % n  # [j, m] -> (m - j) mod n
+        _SummedEngine.fwd = np.ascontiguousarray(np.hstack([c[idx], dc[idx]]))
+        _SummedEngine.adj = np.ascontiguousarray(c[idx].T)  # gx = M^T g, as g @ M
+    return super(torch.autograd.Function, _SummedEngine).apply(x, alpha)[0]
+
+
 def floor_table(n, repeats):
     """Median seconds per fwd+bwd at length ``n``, 1 thread, for the floor and both layers.
 
@@ -174,6 +217,7 @@ def floor_table(n, repeats):
         "empty Function": (_Empty.apply, False, True),
         "empty Function, direct apply": (_EMPTY_DIRECT, False, True),
         "ideal engine, direct apply": (_ideal, False, True),
+        "rows summed directly, no FFT": (_summed, False, True),
         "fracfft x+alpha": (ours, False, True),
         "fracfft x+alpha, alpha varies": (ours, True, True),
         "native x+alpha": (native, False, True),

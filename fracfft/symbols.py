@@ -321,8 +321,8 @@ def weyl_half_kept(ndim, ax, n, dx, alpha, single=False):
         # (one bin: Python scalars, not a chain of one-element NumPy calls)
         nyq = n // 2
         full = complex(k[nyq])
-        weight = float(bin_weights(nyq + 1, n, n, True)[nyq])
-        weighted[nyq] = (complex(grid[2][nyq]) * full).real * weight
+        # its count is 1 (bin_weights: 1.0 / n), a constant, not an array built per step
+        weighted[nyq] = (complex(grid[2][nyq]) * full).real * (1.0 / n)
         k[nyq] = full.real
     k[0] = float(alpha == 0)
     weighted[0] = 0.0

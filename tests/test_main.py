@@ -129,3 +129,19 @@ def test_float32_prewarm_child_runs_and_is_skipped_without_manual():
         return
     finish_prewarm(child, timeout=600)
     assert child.returncode == 0
+
+
+def test_exit_now_delivers_buffered_output_and_the_status():
+    """``python -m fracfft`` ends with os._exit (no interpreter teardown): what is still in
+    the stdout and stderr buffers must reach the reader, and the status must be the one given."""
+    code = ("import sys\n"
+            "from fracfft.__main__ import exit_now\n"
+            "sys.stdout.write('out, no newline')\n"
+            "sys.stderr.write('err, no newline')\n"
+            "exit_now(3)\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered pipes
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 3
+    assert proc.stdout == "out, no newline"
+    assert proc.stderr.endswith("err, no newline")

@@ -58,7 +58,8 @@ def get_fft_backend() -> str:
     ...     fracfft.get_fft_backend()
     'manual'
     """
-    stack = _overrides()
+    # Read without creating the stack: called once per small operator call (issue 14).
+    stack = getattr(_local, "stack", None)
     return stack[-1] if stack else _default
 
 
@@ -198,9 +199,8 @@ def direct_route(backend=None):
     thread's backend); only "scipy" qualifies, and "auto" while SciPy heads its host chain, and
     only once SciPy's adapter is loaded. The route returns None for any call it does not serve.
     """
-    if backend is None:  # get_fft_backend() written out: once per small operator call
-        stack = getattr(_local, "stack", None)
-        backend = stack[-1] if stack else _default
+    if backend is None:
+        backend = get_fft_backend()
     if backend == "auto":
         backend = HOST_CHAIN[0]
     if backend != "scipy":

@@ -75,12 +75,7 @@ class ScipyLikeAdapter:
         that is unpatched and no uarray backend is installed; it returns None for a call it
         does not serve (then the public route must be used).
         """
-        # _direct_stands("rfft", "irfft") written out: this runs once per small operator call
-        fft, checked = self._fft, self._direct_for
-        if (self._direct is None or fft.rfft is not checked["rfft"]
-                or fft.irfft is not checked["irfft"]):
-            return None
-        return self._direct if _default_dispatch() else None
+        return self._direct if self._direct_stands("rfft", "irfft") else None
 
     def _direct_stands(self, *ops) -> bool:
         """Tell whether the direct route stands for scipy.fft's ``ops`` now.

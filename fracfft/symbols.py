@@ -314,18 +314,16 @@ def weyl_half_kept(ndim, ax, n, dx, alpha, single=False):
     Built as ``K * (log(i xi) c/n)`` with the zero-mode and Nyquist rules of ``dK``: one pass
     fewer than ``dK`` and a weighting, for an order that changes every step.
     """
-    grid = _axis_grid(n, dx, True)
-    k = _weyl_phase(grid, alpha, True)
+    k = _weyl_phase(_axis_grid(n, dx, True), alpha, True)
+    # Weighted before the Nyquist rule: there W = Re(L K)/n of the principal value K, which
+    # is the real part of the product just taken (its count is 1); the symbol's own Nyquist
+    # value is that K's real part. Two stores, not Python arithmetic on extracted scalars.
     weighted = k * _weighted_log(n, dx)
-    if n % 2 == 0:  # Nyquist: the real part of the principal value, as in _weyl_1d_scalar
-        # (one bin: Python scalars, not a chain of one-element NumPy calls)
-        nyq = n // 2
-        full = complex(k[nyq])
-        # its count is 1 (bin_weights: 1.0 / n), a constant, not an array built per step
-        weighted[nyq] = (complex(grid[2][nyq]) * full).real * (1.0 / n)
-        k[nyq] = full.real
+    if n % 2 == 0:
+        weighted.imag[n // 2] = 0.0
+        k.imag[n // 2] = 0.0
     k[0] = float(alpha == 0)
-    weighted[0] = 0.0
+    # weighted[0] is 0 already: log(i xi) is set to 0 at xi = 0 and k there is finite
     if single:
         k = k.astype(np.complex64)
     if ndim == 1:

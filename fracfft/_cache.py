@@ -154,14 +154,16 @@ class ByteLRU:
         value = build()
         for a in _arrays(value):
             a.flags.writeable = False
-        size = _nbytes(value)
         with self._lock:
-            if size > self._max or key in self._data:
+            if key in self._data:
                 return value
             if not self._admit_on_first and key not in self._seen:
                 self._seen[key] = None
                 if len(self._seen) > _DOORKEEPER_KEYS:
                     self._seen.popitem(last=False)
+                return value
+            size = _nbytes(value)  # only for a key that is admitted (a changing order is not)
+            if size > self._max:
                 return value
             self._seen.pop(key, None)
             # Evict first, so the total never exceeds the budget at any time.

@@ -48,9 +48,13 @@ def to_array(t: torch.Tensor):
     """
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"expected a torch.Tensor; got {type(t).__name__}")
-    if (t.is_cpu and t.layout is torch.strided and t.dtype is not torch.bfloat16
-            and not t.is_conj() and not t.is_neg()):
-        return t.detach().numpy()  # the common case in a few attribute reads (issue 14)
+    # The common case first (issue 14): numpy() itself refuses every tensor it cannot describe
+    # as it is (another device, layout or dtype, a conjugate or negative view); those get the
+    # checks below.
+    try:
+        return t.detach().numpy()
+    except (RuntimeError, TypeError):
+        pass
     if t.layout is not torch.strided:
         raise TypeError(f"only dense (strided) tensors are supported; got layout {t.layout}")
     if t.dtype is torch.bfloat16:

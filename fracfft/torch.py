@@ -158,8 +158,9 @@ def _in_stream(t, fn, *args):
 # and tens of microseconds of Python. A small host forward with a 0-d tensor order (a learned
 # order, or a layer's fixed one; one that fracfft._core.run_kept returns a "kept" for) leaves its
 # validated plan here, keyed by the call's arguments as given; a later call with the same
-# arguments checks only its order and goes straight to the core. At most _LANES_MAX entries (a
-# plan and a tuple each, no array data). Float orders take the full path.
+# arguments checks only its order (and not again while it stays the same) and goes straight to
+# the core. At most _LANES_MAX entries (a plan, a tuple and the last order's plan each, no array
+# data). Float orders take the full path.
 _LANES: dict = {}
 _LANES_MAX = 64
 _PLAIN_TENSORS = (torch.Tensor, nn.Parameter)  # not tensor subclasses with their own dispatch
@@ -184,8 +185,11 @@ def _lane_forward(x, alpha, dim, method, kind, dx, workers, backend):
     value = alpha.item()
     if value == 0.0:  # the identity's copy rule lives in the full path
         return None
-    base, args = lane
-    plan = _core.with_order(base, value)
+    base, args, last = lane
+    seen, plan = last[0]  # the lane's last order and its plan: a fixed order is checked once
+    if seen != value:  # (a NaN never equals itself: with_order rejects it every time)
+        plan = _core.with_order(base, value)
+        last[0] = (value, plan)  # one tuple, replaced atomically
     y, kept = _core.run_kept(plan, _dlpack.to_array(x), alpha.requires_grad)
     out = _dlpack.from_array(y)
     _LAST.slot = (weakref.ref(out), alpha, args, kept)
@@ -200,7 +204,7 @@ def _add_lane(x, dim, method, kind, dx, workers, backend, plan, args):
             return
     except TypeError:  # unhashable arguments: no lane
         return
-    put_bounded(_LANES, key, (_core.unordered(plan), args), _LANES_MAX)
+    put_bounded(_LANES, key, (_core.unordered(plan), args, [(None, None)]), _LANES_MAX)
 
 
 def _forward_impl(x, alpha, dims, method, kind, dx, workers, backend, mode="forward",
@@ -288,10 +292,16 @@ def _kept_backward(kept, g, need_x, need_alpha):
     return (None if gx is None else _dlpack.from_array(gx)), galpha
 
 
+_HOST_SCALAR_DTYPES = {torch.float64: np.float64, torch.float32: np.float32}
+
+
 def _alpha_grad_tensor(galpha, alpha: torch.Tensor) -> torch.Tensor:
     """Return the alpha-gradient as a tensor of alpha's shape, dtype and device."""
-    if isinstance(galpha, float):  # a scalar order: one fill, no NumPy round trip
+    if isinstance(galpha, float):  # a scalar order: one fill
         if alpha.dim() == 0 and alpha.is_cpu:
+            host = _HOST_SCALAR_DTYPES.get(alpha.dtype)
+            if host is not None:  # a 0-d array wrapped: fewer steps than torch.scalar_tensor
+                return torch.from_numpy(np.array(galpha, dtype=host))
             return torch.scalar_tensor(galpha, dtype=alpha.dtype)
         return torch.full(alpha.shape, galpha, dtype=alpha.dtype, device=alpha.device)
     if isinstance(galpha, torch.Tensor):

@@ -49,6 +49,65 @@ def _run(script, **extra):
 # numpy
 # ---------------------------------------------------------------------------------------------
 
+@pytest.fixture(params=["memo", "errstate block"])
+def quiet_decorator(request, monkeypatch):
+    """``ignoring_fp_errors`` as NumPy 2 gets it, and its public ``errstate`` fallback."""
+    if request.param == "errstate block":
+        monkeypatch.setattr(_compat, "_errstate_internals", lambda: None)
+    return _compat.ignoring_fp_errors
+
+
+def test_ignoring_fp_errors_quiets_invalid_and_overflow_and_keeps_the_rest(quiet_decorator):
+    """Inside: invalid and over ignored, the caller's divide/under kept; after: all restored,
+    also when the function raises; a caller's new state is followed on the next call."""
+    import warnings
+
+    @quiet_decorator
+    def probe(fail=False):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            nan = np.array([np.inf + 0j]) * np.array([0j])  # invalid
+            big = np.array([1e300]) * np.array([1e300])  # overflow
+        if fail:
+            raise KeyError("inside")
+        return np.geterr(), nan, big
+
+    for divide, under in (("raise", "warn"), ("ignore", "raise"), ("raise", "warn")):
+        with np.errstate(divide=divide, under=under, invalid="raise", over="raise"):
+            before = np.geterr()
+            seen, nan, big = probe()
+            assert seen == {"divide": divide, "under": under, "invalid": "ignore",
+                            "over": "ignore"}
+            assert np.isnan(nan).all() and np.isinf(big).all()
+            assert np.geterr() == before
+            with pytest.raises(KeyError, match="inside"):
+                probe(fail=True)
+            assert np.geterr() == before
+
+
+def test_ignoring_fp_errors_gives_each_thread_its_own_state(quiet_decorator):
+    """NumPy's error state is per thread (a ContextVar): the remembered state must not leak."""
+    import threading
+
+    @quiet_decorator
+    def divide_setting():
+        return np.geterr()["divide"]
+
+    results, barrier = {}, threading.Barrier(2)
+
+    def worker(divide):
+        barrier.wait()
+        with np.errstate(divide=divide):
+            results[divide] = {divide_setting() for _ in range(2000)}
+
+    threads = [threading.Thread(target=worker, args=(d,)) for d in ("raise", "warn")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {"raise": {"raise"}, "warn": {"warn"}}
+
+
 def test_axis_error_is_numpys():
     assert _compat.AxisError is np.exceptions.AxisError
     assert issubclass(_compat.AxisError, ValueError)

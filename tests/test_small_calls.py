@@ -257,8 +257,12 @@ def test_lane_gives_what_the_full_path_gives(rng, monkeypatch, kind, dtype):
     assert len(taken) == 1 and taken[0] is not None  # the lane served the forward
     for a, b in zip(full, fast):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
-    # a new order through the lane equals a fresh validation of that order
+    # a new order through the lane equals a fresh validation of that order, and the lane's
+    # remembered plan follows the order: 0.45 again after 0.8 is 0.45's result
     other = _grads(ft.SpectralFractionalDerivative, x, 0.8, g, *args)
+    for a, b in zip(full, _grads(ft.SpectralFractionalDerivative, x, 0.45, g, *args)):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert len(taken) == 3
     ft._LANES.clear()
     fresh = _grads(ft.SpectralFractionalDerivative, x, 0.8, g, *args)
     for a, b in zip(other, fresh):
@@ -293,7 +297,7 @@ def test_lanes_are_bounded(rng):
     for n in range(1, 2 * ft._LANES_MAX + 2):
         ft.SpectralFractionalDerivative.apply(torch.tensor(rng.standard_normal(n)), a)
     assert len(ft._LANES) <= ft._LANES_MAX
-    assert all(base["alpha"] is None for base, _ in ft._LANES.values())
+    assert all(base["alpha"] is None for base, *_ in ft._LANES.values())
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 32, 33])

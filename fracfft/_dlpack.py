@@ -77,9 +77,13 @@ def from_array(a, device: torch.device | None = None) -> torch.Tensor:
     memory is safe. Host layouts torch cannot take (negative strides, non-native byte order,
     read-only buffers) are copied once.
     """
-    if type(a) is np.ndarray and a.flags.c_contiguous and a.flags.writeable and a.dtype.isnative:
-        out = torch.from_numpy(a)  # the engine's usual result: no checks beyond these (issue 14)
-        return out if device is None or device.type == "cpu" else out.to(device)
+    if type(a) is np.ndarray and a.flags.writeable:  # the engine's usual result (issue 14)
+        try:
+            out = torch.from_numpy(a)  # refuses negative strides and a foreign byte order
+        except ValueError:
+            pass
+        else:
+            return out if device is None or device.type == "cpu" else out.to(device)
     if isinstance(a, np.ndarray):
         if (not a.flags.writeable or not a.dtype.isnative
                 or any(s < 0 for s in a.strides)):

@@ -48,13 +48,13 @@ def to_array(t: torch.Tensor):
     """
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"expected a torch.Tensor; got {type(t).__name__}")
-    # The common case first (issue 14): numpy() itself refuses every tensor it cannot describe
-    # as it is (another device, layout or dtype, a conjugate or negative view); those get the
-    # checks below.
-    try:
-        return t.detach().numpy()
-    except (RuntimeError, TypeError):
-        pass
+    if t.is_cpu:  # the common case first (issue 14)
+        try:
+            # detach().resolve_conj().resolve_neg().numpy() in one call; numpy() refuses every
+            # layout and dtype it cannot describe, and those get the checks below
+            return t.numpy(force=True)
+        except (RuntimeError, TypeError):
+            pass
     if t.layout is not torch.strided:
         raise TypeError(f"only dense (strided) tensors are supported; got layout {t.layout}")
     if t.dtype is torch.bfloat16:

@@ -10,9 +10,10 @@ order every round (``_reference.interleaved``).
 
 Floor: at N = 32 the per-call cost of torch's autograd machinery bounds the ratio from below;
 an autograd Function that only copies its input is timed next to both layers, with the x-gradient
-alone as well (the fast path of plain first-order training). The N = 32 rows also time an ideal
-engine (four scipy.fft calls, the symbols precomputed, no checks) in the same protocol, and the
-floor table an engine that sums the circular convolution directly (a matrix product, no FFT):
+alone as well (the fast path of plain first-order training). The N = 32 and N = 4096 rows also
+time an ideal engine (four scipy.fft calls, the symbols precomputed, no checks) in the same
+protocol, and for a changing order one that builds the symbol pair per call. The floor table
+also times an engine that sums the circular convolution directly (a matrix product, no FFT):
 what a route fracfft does not take would give at this length (its results differ from the FFT
 route's at round-off level, which the tests pin bit for bit).
 

@@ -22,7 +22,7 @@ _default = "auto"
 
 
 class _Overrides(threading.local):
-    """This thread's ``with set_fft_backend(...)`` stack; an empty tuple until it has one.
+    """The calling thread's ``with set_fft_backend(...)`` stack; an empty tuple until it has one.
 
     The class attribute answers a thread that never set one without a failed lookup (a
     ``getattr`` default costs an AttributeError, about 1 us; issue 14).

@@ -370,7 +370,7 @@ def main():
              ((1 << 20,), big_reps, 0.5), ((32,), 200 if args.quick else 2000, 0.5)]
     if args.small:
         cases = cases[-1:]
-    missed = []
+    missed, ideals = [], {}
     print(f"torch {torch.__version__}; median forward+backward (x and alpha grads), float64")
     print("(fracfft: alpha fixed across repeats, as in the native loop; 'alpha varies' (timed in")
     print(" its own run next to native): a new alpha every repeat, as in training)")
@@ -398,6 +398,7 @@ def main():
                                           reps)
                 t_ichg, t_nat4 = time_fb([(_ideal_changing, True), (native, False)], shape,
                                          threads, reps)
+                ideals[shape, threads] = (t_ideal / t_nat3, t_ichg / t_nat4)
                 print(f"{'ideal engine':>18} {t_ideal * 1e3:9.3f}ms {t_nat3 * 1e3:9.3f}ms "
                       f"{t_ideal / t_nat3:6.2f} {'':6} {t_ichg * 1e3:10.3f}ms "
                       f"{t_ichg / t_nat4:6.2f}  (the floor of this row, same protocol)")
@@ -410,7 +411,7 @@ def main():
         base = nat["x only"] if name.endswith("x only") else nat["x+alpha"]
         print(f"{name:>30} {t * 1e6:9.1f}us  {t / base:5.2f}x native")
     if args.small:
-        _report(missed, {})
+        _report(missed, {}, ideals)
         return
 
     module = _FLOOR_MODULES[args.backend]
@@ -435,13 +436,21 @@ def main():
             missed.append([f"memory {which}: {r:.2f}x > {target}x", None])
         print(f"{which:>8}: {r:5.2f}x input" + (f"  (target <= {target}x)" if target else "")
               + flag)
-    _report(missed, floors)
+    _report(missed, floors, ideals)
 
 
-def _report(missed, floors):
-    """Print the missed targets, each timing row with the transform floor measured for it."""
-    lines = [text + (f" (transform floor {floors[key]:.2f}x)" if key in floors else "")
-             for text, key in missed]
+def _report(missed, floors, ideals):
+    """Print the missed targets, each timing row with the floors measured for it.
+
+    ``floors``: the transform floor of a row; ``ideals``: the ideal engines' ratios of a row
+    (alpha fixed, changing), measured in the same protocol.
+    """
+    def floor_text(key):
+        if key in ideals:
+            return " (ideal engine {:.2f}x / {:.2f}x)".format(*ideals[key])
+        return f" (transform floor {floors[key]:.2f}x)" if key in floors else ""
+
+    lines = [text + floor_text(key) for text, key in missed]
     print("\ntargets missed: " + ("; ".join(lines) if lines else "none"))
 
 

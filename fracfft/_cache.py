@@ -112,6 +112,11 @@ class ByteLRU:
         self._hits = 0
         self._misses = 0
 
+    @property
+    def max_bytes(self) -> int:
+        """The budget in bytes (0: caching is off)."""
+        return self._max
+
     def info(self) -> CacheInfo:
         """Return the budget, bytes and entries held, hits and misses."""
         with self._lock:

@@ -352,6 +352,12 @@ def run_kept(plan: Plan, x, keep: bool = True):
     return _inverse_direct(plan, direct, product), (plan, spec, symbols, direct)
 
 
+# The last kept plan and its symbols (issue 14): a fixed order through the torch bridge's lane
+# comes back with the same Plan object, whose symbols then need no key, lock or LRU step. One
+# entry (at most three arrays of KEEP_BINS bins, 768 KiB), only while the symbol cache is on.
+_LAST_KEPT = [(None, None)]
+
+
 def _kept_symbols(plan: Plan):
     """``(K, adjoint, W)`` of a kept small plan, cached like the symbols (read-only).
 
@@ -359,6 +365,10 @@ def _kept_symbols(plan: Plan):
     one-dot-product reduction (:func:`fracfft._device.weighted_dalpha`): the backward of a
     fixed order is then two transforms, a dot product and a multiply (issue 14).
     """
+    last, symbols = _LAST_KEPT[0]  # one tuple, replaced atomically
+    if last is plan and _SYMBOLS_CACHE.max_bytes:
+        return symbols
+
     def build():  # the pair itself is not cached: only what is derived from it
         if plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1:
             k, weighted = weyl_half_kept(len(plan.shape), plan.axes[0], plan.ns[0], plan.dxs[0],
@@ -369,7 +379,9 @@ def _kept_symbols(plan: Plan):
         adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
         return k, adjoint, weighted
 
-    return _SYMBOLS_CACHE.get(("kept", plan.grid_key, plan.alpha), build)
+    symbols = _SYMBOLS_CACHE.get(("kept", plan.grid_key, plan.alpha), build)
+    _LAST_KEPT[0] = (plan, symbols) if _SYMBOLS_CACHE.max_bytes else (None, None)
+    return symbols
 
 
 def _direct(plan: Plan):

@@ -392,6 +392,36 @@ def test_lane_x_gradient_alone_gives_what_the_full_path_gives(rng, monkeypatch, 
             torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
+@needs_torch
+def test_a_fixed_order_reuses_its_kept_symbols_and_a_cache_turned_off_holds_none(rng,
+                                                                                 monkeypatch):
+    """The lane's repeated plan skips the symbol cache (counters still); with the cache off,
+    nothing is held beside it; the values never change."""
+    from fracfft import torch as ft
+    from fracfft._cache import ByteLRU
+
+    cache = ByteLRU(1 << 20)
+    monkeypatch.setattr(_core, "_SYMBOLS_CACHE", cache)
+    monkeypatch.setattr(_core, "_LAST_KEPT", [(None, None)])
+    x = torch.tensor(rng.standard_normal(32))
+    g = torch.tensor(rng.standard_normal(32))
+    ft._LANES.clear()
+    first = _grads(ft.SpectralFractionalDerivative, x, 0.45, g)  # registers the lane
+    _grads(ft.SpectralFractionalDerivative, x, 0.45, g)  # the lane's own plan, looked up once
+    before = cache.info()
+    for _ in range(3):
+        for a, b in zip(first, _grads(ft.SpectralFractionalDerivative, x, 0.45, g)):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert cache.info()[3:] == before[3:]  # neither a hit nor a miss: served beside the cache
+    _grads(ft.SpectralFractionalDerivative, x, 0.8, g)
+    assert cache.info().misses == before.misses + 1
+    cache.set_max_bytes(0)
+    for _ in range(2):
+        for a, b in zip(first, _grads(ft.SpectralFractionalDerivative, x, 0.45, g)):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert _core._LAST_KEPT[0] == (None, None)
+
+
 @pytest.mark.parametrize("n", [1, 2, 7, 32, 33, 4096])
 @pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0, 2.0, -0.5, 3.3])
 @pytest.mark.parametrize("single", [False, True])

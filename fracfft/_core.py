@@ -32,7 +32,7 @@ from . import causal as _causal
 from ._cache import put_bounded
 from .fft._registry import check_backend_name, direct_route, execute
 from .symbols import _CACHE as _SYMBOLS_CACHE
-from .symbols import _alpha_key, grid_symbol, weyl_half_kept
+from .symbols import _alpha_key, grid_symbol, weyl_half_kept, weyl_half_product_weights
 from .symbols import _build as build_grid_symbol
 
 _COMPLEX = {np.dtype(np.float32): np.dtype(np.complex64),
@@ -336,11 +336,14 @@ def run_kept(plan: Plan, x, keep: bool = True):
     resolved once for the forward and the backward of one application; with ``keep``, a scalar
     order and a spectrum of at most :data:`KEEP_BINS` bins, ``X`` is the read-only spectrum of
     the (projected) input and the symbols come from :func:`_kept_symbols`, else both are None.
-    Device and larger arrays give ``(run(plan, x), None)``.
+    A larger host array of a plan that :func:`keeps_products` gives, with ``keep``,
+    ``(plan, KeptProducts, None, None)``. Other arrays give ``(run(plan, x), None)``.
     """
-    # Arrays this small are never split into row blocks (_row_blocks: tens of MiB).
     if plan.device or x.size > KEEP_BINS:
+        if keep and keeps_products(plan):
+            return _run_keeping_products(plan, x)
         return run(plan, x), None
+    # Arrays this small are never split into row blocks (_row_blocks: tens of MiB).
     direct = _direct(plan)
     spec = _forward_direct(plan, direct, project(plan, x))
     if not keep or spec.size > KEEP_BINS or not isinstance(plan.alpha, float):
@@ -356,6 +359,109 @@ def run_kept(plan: Plan, x, keep: bool = True):
 # comes back with the same Plan object, whose symbols then need no key, lock or LRU step. One
 # entry (at most three arrays of KEEP_BINS bins, 768 KiB), only while the symbol cache is on.
 _LAST_KEPT = [(None, None)]
+
+
+def keeps_products(plan: Plan) -> bool:
+    r"""Tell whether a large forward of ``plan`` keeps its products ``P = K X`` for :func:`vjp`.
+
+    One-axis weyl rfft host plans with a scalar order, where :math:`\partial_\alpha K = K
+    \log(i\xi)` lets the alpha-gradient read ``P`` (:func:`fracfft.symbols.
+    weyl_half_product_weights`): the backward then takes two transforms, not three.
+    """
+    return (plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1
+            and isinstance(plan.alpha, float) and not plan.device)
+
+
+class KeptProducts:
+    """The spectra ``P = K X`` of a large forward, block by block, for one :func:`vjp`.
+
+    A backward consumes them (:meth:`take`) and frees each block as soon as it is reduced, so
+    the peak stays that of a recomputing backward; a second backward of the same graph
+    (``retain_graph``) finds them gone and recomputes ``X``.
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts):
+        self._parts = parts  # per row block: (read-only P, copy of X at the Nyquist bin or None)
+
+    @property
+    def taken(self) -> bool:
+        """True once a backward has consumed the spectra."""
+        return self._parts is None
+
+    def take(self):
+        """Return the list of parts (once; None after)."""
+        parts, self._parts = self._parts, None
+        return parts
+
+
+def _nyquist_of(plan: Plan, spec):
+    """A copy of ``spec`` at the Nyquist bin of the plan's (even) axis, else None."""
+    n, ax = plan.ns[0], plan.axes[0]
+    return np.take(spec, n // 2, axis=ax) if n % 2 == 0 else None
+
+
+def _products(plan: Plan, x, k):
+    """``(P, X at the Nyquist bin)`` of one block: ``P = K X`` made in ``X``'s own buffer."""
+    spec = forward(plan, x)
+    nyquist = _nyquist_of(plan, spec)
+    return multiply(plan, spec, k), nyquist
+
+
+def _run_keeping_products(plan: Plan, x):
+    """:func:`run_kept` for a large array of a plan that :func:`keeps_products`."""
+    k = symbol(plan, "forward")
+    blocks = _row_blocks(plan, x.dtype.itemsize)
+    out = None if blocks is None else np.empty(plan.shape, plan.dtype)
+    parts = []
+    for sl in blocks or (slice(None),):
+        block = plan if blocks is None else _block_plan(plan, sl)
+        product, nyquist = _products(block, x[sl], _rows_of(k, sl))
+        y = inverse(block, product)  # the backends never write their input
+        product.flags.writeable = False
+        parts.append((product, nyquist))
+        if blocks is None:
+            out = y
+        else:
+            out[sl] = y
+    return out, (plan, KeptProducts(parts), None, None)
+
+
+def _vjp_products(plan: Plan, g, x, parts, need_x):
+    """:func:`vjp` of a plan that :func:`keeps_products`, with its alpha-gradient.
+
+    ``parts``: the forward's kept products (:class:`KeptProducts`), each freed once reduced,
+    or None to recompute them from ``x`` block by block -- the same values, so a second
+    backward of one graph gives the first one's gradients bit for bit.
+    """
+    ax = plan.axes[0]
+    logs, w = weyl_half_product_weights(len(plan.shape), ax, plan.ns[0], plan.dxs[0],
+                                        plan.alpha)
+    k = symbol(plan, "forward")
+    adjoint = np.conj(k) if need_x else None
+    blocks = _row_blocks(plan, g.dtype.itemsize)  # the forward's blocks: the same dtype
+    gx = np.empty(plan.shape, plan.dtype) if need_x and blocks is not None else None
+    total = 0.0
+    for i, sl in enumerate(blocks or (slice(None),)):
+        block = plan if blocks is None else _block_plan(plan, sl)
+        if parts is None:
+            product, nyquist = _products(block, x[sl], _rows_of(k, sl))
+        else:
+            (product, nyquist), parts[i] = parts[i], None  # freed once reduced
+        big_g = forward(block, g[sl])
+        if nyquist is not None:
+            total += w * float(np.vdot(_nyquist_of(block, big_g), nyquist).real)
+        total += _device.product_vjp_reduce(product, big_g, logs,
+                                            None if adjoint is None else _rows_of(adjoint, sl))
+        del product
+        if need_x:
+            y = inverse(block, big_g)
+            if blocks is None:
+                gx = y
+            else:
+                gx[sl] = y
+    return gx, total
 
 
 def _kept_symbols(plan: Plan):
@@ -426,7 +532,9 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
     device arrays alike: the arithmetic on spectra goes through :mod:`fracfft._device`, which
     reduces a device spectrum on its device (only alpha's shape comes back). ``kept`` (from
     :func:`run_kept` on the same plan, or one that differs only in ``workers``) supplies the
-    transform route from the forward pass, and :math:`X` and the symbols where it kept them.
+    transform route from the forward pass, and :math:`X` and the symbols where it kept them;
+    kept products :math:`P = KX` (:class:`KeptProducts`) are consumed for the
+    alpha-gradient, after which only ``x`` can serve.
 
     Returns
     -------
@@ -435,8 +543,14 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
         else an array of the normalised alpha's shape (None unless ``need_alpha``).
     """
     direct = None
-    if kept is not None:  # a small host call (run_kept)
+    if kept is not None:  # a host call (run_kept)
         direct = kept[3]
+        if need_alpha and isinstance(kept[1], KeptProducts):  # a large call: P = K X kept
+            parts = kept[1].take()
+            if parts is None and x is None:
+                raise ValueError("the kept spectra were consumed by an earlier backward; "
+                                 "pass x to recompute them")
+            return _vjp_products(plan, g, x, parts, need_x)
         if need_alpha and kept[1] is not None:  # X and the symbols kept
             _, spectrum_x, (_, adjoint, weighted_dk), _ = kept
             big_g = _forward_direct(plan, direct, g)
@@ -444,6 +558,8 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
                                               adjoint if need_x else None)
             gx = project_adjoint(plan, _inverse_direct(plan, direct, big_g)) if need_x else None
             return gx, galpha
+    if need_alpha and keeps_products(plan):  # the route of the kept products, recomputed
+        return _vjp_products(plan, g, x, None, need_x)
     dk = None
     if need_alpha:
         k, dk = symbol(plan, "both")

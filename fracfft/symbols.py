@@ -304,6 +304,43 @@ def _weighted_log(n, dx):
     return out
 
 
+@lru_cache(maxsize=8)
+def _product_log(n, dx):
+    out = _weighted_log(n, dx).copy()
+    if n % 2 == 0:
+        out[n // 2] = 0.0  # the Nyquist bin's term comes from the kept X there
+    out.flags.writeable = False
+    return out
+
+
+def weyl_half_product_weights(ndim, ax, n, dx, alpha):
+    r"""Return ``(L, w)``: the alpha-gradient's weights for the product ``P = K X``.
+
+    On the half (rfft) grid of axis ``ax`` of a one-axis weyl plan with a float ``alpha``,
+    :math:`\partial_\alpha K = K \log(i\xi)` at every bin but the Nyquist bin of an even ``n``,
+    where the symbol is the real part of the principal value. So, with ``c`` each bin's count
+    in the full spectrum,
+
+    .. math:: \mathrm{Re}\sum\partial_\alpha K\,X\bar G\,c/n
+              = \mathrm{Re}\sum L\,P\,\bar G + w\,\mathrm{Re}\,X_{n/2}\bar G_{n/2}
+
+    with :math:`L = \log(i\xi)\,c/n` (0 at the zero mode and at the Nyquist bin) and
+    :math:`w = \mathrm{Re}(|\xi|^\alpha e^{i\pi\alpha/2}\log(i\xi))/n` there (0 for odd ``n``).
+    The autograd bridge keeps ``P`` from the forward of a large call, where it is the buffer
+    the inverse transform reads anyway, instead of ``X``. ``L`` (read-only, double precision)
+    is shaped to broadcast on axis ``ax`` of ``ndim`` dims and does not depend on ``alpha``.
+    """
+    logs = _product_log(n, dx)
+    w = 0.0
+    if n % 2 == 0:
+        c, s = _cos_sin_half_pi(alpha)
+        principal = _axis_grid(n, dx, True)[0][n // 2] ** alpha * complex(c, s)
+        w = (principal * _weighted_log(n, dx)[n // 2]).real
+    shape = [1] * ndim
+    shape[ax] = logs.size
+    return logs.reshape(shape), w
+
+
 def weyl_half_kept(ndim, ax, n, dx, alpha, single=False):
     r"""Return ``(K, W)`` of the weyl symbol on the half (rfft) grid of axis ``ax``.
 

@@ -280,12 +280,14 @@ def _kept_backward(kept, g, need_x, need_alpha):
     """Gradients from what a small host forward kept (:func:`fracfft._core.run_kept`), or None.
 
     None unless ``g`` is a host tensor of the forward's grid and dtype and, for the
-    alpha-gradient, the forward kept its input's spectrum; the plan, that spectrum, the symbols
-    and the transform route all come from the forward.
+    alpha-gradient, the forward kept its input's spectrum (or, for a large call, its products
+    ``K X``, which the first backward consumes); the plan, those spectra, the symbols and the
+    transform route all come from the forward.
     """
-    plan = kept[0]
+    plan, spectra = kept[0], kept[1]
     if (not g.is_cpu or g.dtype != _TORCH_DTYPES.get(plan.dtype) or g.shape != plan.shape
-            or (need_alpha and kept[1] is None)):
+            or (need_alpha and (spectra is None or (isinstance(spectra, _core.KeptProducts)
+                                                    and spectra.taken)))):
         return None
     gx, galpha = _core.vjp(plan, _dlpack.to_array(g), need_x=need_x, need_alpha=need_alpha,
                            kept=kept)

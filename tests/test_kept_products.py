@@ -1,0 +1,169 @@
+"""The torch bridge's large-call route (issue 14): the forward keeps ``P = K X``.
+
+For a one-axis weyl rfft plan with a scalar order the backward of a large call reads the
+alpha-gradient from the forward's products (``symbols.weyl_half_product_weights``) and takes two
+transforms, not three. Checked against the route that recomputes ``X`` (output and x-gradient
+bit for bit, alpha-gradient to round-off), against central finite differences, against
+``gradcheck``, block by block, across a second backward, and for the memory it holds.
+"""
+
+import numpy as np
+import pytest
+
+import fracfft
+from conftest import HOST_BACKENDS
+from fracfft import _core, symbols
+
+torch = pytest.importorskip("torch", reason="the torch bridge needs torch (the test extra)")
+
+
+@pytest.fixture
+def small_is_large(monkeypatch):
+    """Every call above 8 elements takes the large route (the route, not the size, is tested)."""
+    monkeypatch.setattr(_core, "KEEP_BINS", 8)
+
+
+def _grads(x, alpha, g, dim=-1, dx=1.0, keep=True, monkeypatch=None, backend=None):
+    from fracfft.torch import SpectralFractionalDerivative
+
+    if not keep:
+        monkeypatch.setattr(_core, "keeps_products", lambda plan: False)
+    xx = x.detach().clone().requires_grad_()
+    a = torch.tensor(alpha, dtype=torch.float64, requires_grad=True)
+    y = SpectralFractionalDerivative.apply(xx, a, dim, "auto", "weyl", dx, None, backend)
+    y.backward(g)
+    if not keep:
+        monkeypatch.undo()
+    return y.detach(), xx.grad, a.grad
+
+
+@pytest.mark.parametrize("shape,dim", [((64,), -1), ((63,), 0), ((3, 40), -1), ((40, 3), 0),
+                                       ((2, 3, 33), 1)])
+@pytest.mark.parametrize("alpha", [0.45, 1.0, 3.0, 2.0, -0.5, 1.7])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_kept_products_give_the_recomputing_route(small_is_large, monkeypatch, rng, shape,
+                                                    dim, alpha, dtype):
+    """Odd integer orders make the Nyquist bin's K (nearly) 0: its term comes from X there."""
+    x = torch.tensor(rng.standard_normal(shape)).to(dtype)
+    g = torch.tensor(rng.standard_normal(shape)).to(dtype)
+    kept = _grads(x, alpha, g, dim, 0.3)
+    redo = _grads(x, alpha, g, dim, 0.3, keep=False, monkeypatch=monkeypatch)
+    torch.testing.assert_close(kept[0], redo[0], rtol=0, atol=0)
+    torch.testing.assert_close(kept[1], redo[1], rtol=0, atol=0)
+    # both alpha-gradients sum the same terms in another order: round-off of the spectra's
+    # precision on the sum of the terms' magnitudes
+    xa, ga = x.double().numpy(), g.double().numpy()
+    n = shape[dim]
+    scale = n * np.abs(np.fft.rfft(xa, axis=dim)).max() * np.abs(np.fft.rfft(ga, axis=dim)).max()
+    scale *= max(1.0, (2 * np.pi / 0.3) ** alpha) * 8 * xa.size / n
+    eps = torch.finfo(dtype).eps
+    assert abs(kept[2].item() - redo[2].item()) <= 16 * eps * scale / n
+
+
+@pytest.mark.parametrize("n", [32, 33])
+@pytest.mark.parametrize("alpha", [0.6, 1.0, 2.5])
+def test_kept_products_alpha_gradient_matches_finite_differences(small_is_large, rng, n, alpha):
+    x = torch.tensor(rng.standard_normal((2, n)))
+    g = torch.tensor(rng.standard_normal((2, n)))
+    y, gx, ga = _grads(x, alpha, g, dx=0.7)
+
+    def loss(al):
+        return float(np.sum(fracfft.derivative(x.numpy(), al, dx=0.7) * g.numpy()))
+
+    h = 1e-5
+    fd = (loss(alpha + h) - loss(alpha - h)) / (2 * h)
+    assert abs(ga.item() - fd) <= 1e-7 * max(1.0, abs(fd))
+    np.testing.assert_allclose(gx.numpy(), fracfft.derivative_adjoint(g.numpy(), alpha, dx=0.7),
+                               rtol=0, atol=64 * np.finfo(float).eps * np.abs(g.numpy()).sum())
+
+
+@pytest.mark.parametrize("backend", HOST_BACKENDS)
+def test_kept_products_on_every_host_backend(small_is_large, monkeypatch, rng, backend):
+    """Each backend's inverse leaves the kept products as they were (read-only, never written)."""
+    x = torch.tensor(rng.standard_normal((3, 64)))
+    g = torch.tensor(rng.standard_normal((3, 64)))
+    kept = _grads(x, 0.7, g, backend=backend)
+    redo = _grads(x, 0.7, g, keep=False, monkeypatch=monkeypatch, backend=backend)
+    for a, b in zip(kept[:2], redo[:2]):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    torch.testing.assert_close(kept[2], redo[2], rtol=1e-13, atol=0)
+
+
+def test_kept_products_pass_gradcheck(small_is_large, rng):
+    from fracfft.torch import SpectralFractionalDerivative
+
+    x = torch.tensor(rng.standard_normal((2, 16)), requires_grad=True)
+    a = torch.tensor(0.8, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda x, a: SpectralFractionalDerivative.apply(x, a),
+                                    (x, a))
+
+
+def test_kept_products_block_by_block(small_is_large, monkeypatch, rng):
+    """Row blocks: each block's products kept and freed in turn; the same values."""
+    x = torch.tensor(rng.standard_normal((7, 64)))
+    g = torch.tensor(rng.standard_normal((7, 64)))
+    whole = _grads(x, 0.7, g)
+    monkeypatch.setattr(_core, "_BLOCK_BYTES", 2 * 64 * 8)  # about two rows a block
+    assert len(_core._row_blocks(_core.make_plan(x.numpy(), 0.7, -1, kind="weyl", dx=1.0,
+                                                 method="auto", backend=None,
+                                                 workers=1)[1], 8)) > 2
+    blocks = _grads(x, 0.7, g)
+    for a, b in zip(whole[:2], blocks[:2]):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    torch.testing.assert_close(whole[2], blocks[2], rtol=1e-13, atol=0)
+
+
+def test_a_second_backward_recomputes_and_the_products_are_released(small_is_large, rng):
+    """retain_graph: the first backward consumes the products, the second recomputes X."""
+    from fracfft.torch import SpectralFractionalDerivative
+
+    x = torch.tensor(rng.standard_normal((3, 40)), requires_grad=True)
+    g = torch.tensor(rng.standard_normal((3, 40)))
+    a = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    y = SpectralFractionalDerivative.apply(x, a)
+    kept = y.grad_fn.kept
+    assert isinstance(kept[1], _core.KeptProducts) and not kept[1].taken
+    y.backward(g, retain_graph=True)
+    assert kept[1].taken  # nothing held past the backward
+    first = x.grad.clone(), a.grad.clone()
+    x.grad = a.grad = None
+    y.backward(g)
+    torch.testing.assert_close(x.grad, first[0], rtol=0, atol=0)
+    torch.testing.assert_close(a.grad, first[1], rtol=1e-13, atol=0)
+
+
+def test_kept_products_only_where_they_serve(small_is_large, rng):
+    """Products are kept for a scalar order that needs a gradient, on one-axis weyl plans."""
+    from fracfft.torch import SpectralFractionalDerivative, fractional_derivative
+
+    x = torch.tensor(rng.standard_normal((3, 40)), requires_grad=True)
+    a = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    assert isinstance(SpectralFractionalDerivative.apply(x, a).grad_fn.kept[1],
+                      _core.KeptProducts)
+    assert SpectralFractionalDerivative.apply(x, a.detach()).grad_fn.kept is None
+    for kind in ("riesz", "gl"):
+        kept = SpectralFractionalDerivative.apply(x, a, -1, "auto", kind).grad_fn.kept
+        assert kept is None
+    per_channel = torch.tensor([[0.3], [0.5], [0.9]], dtype=torch.float64, requires_grad=True)
+    assert fractional_derivative(x, per_channel).grad_fn.kept is None
+    z = torch.tensor(rng.standard_normal((3, 40)) + 1j, requires_grad=True)
+    assert SpectralFractionalDerivative.apply(z, a).grad_fn.kept is None
+
+
+@pytest.mark.parametrize("n", [7, 8, 32, 33])
+@pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0, 3.0, -0.5])
+def test_product_weights_reproduce_the_weighted_derivative(rng, n, alpha):
+    """Re sum W X conj(G) == Re sum L (K X) conj(G) + w Re X_nyq conj(G_nyq), for any X, G."""
+    x = np.fft.rfft(rng.standard_normal(n))
+    g = np.fft.rfft(rng.standard_normal(n))
+    k, weighted = symbols.weyl_half_kept(1, 0, n, 0.3, alpha)
+    logs, w = symbols.weyl_half_product_weights(1, 0, n, 0.3, alpha)
+    expected = np.vdot(g, x * weighted).real
+    got = np.vdot(g, logs * (k * x)).real
+    if n % 2 == 0:
+        got += w * (x[n // 2] * np.conj(g[n // 2])).real
+    else:
+        assert w == 0.0
+    scale = np.abs(weighted).max() * np.abs(x).max() * np.abs(g).max() * n
+    assert abs(got - expected) <= 16 * np.finfo(float).eps * max(scale, 1e-300)
+    assert not logs.flags.writeable

@@ -23,7 +23,8 @@ is missing, ``ru_maxrss``), measured in a fresh subprocess per variant after the
 allocated and touched and the code path warmed up on one row of the same length (FFT plans
 are a one-time cost); reported as a multiple of the input's size. (tracemalloc would miss
 torch's allocations.) With ``y`` alive, the floor of this design is 3x: y, G = FFT(g) and the
-recomputed X = FFT(x) coexist during the alpha reduction.
+forward's kept products K X coexist during the alpha reduction (block by block for large
+arrays, each block's products freed once reduced).
 
 Usage::
 
@@ -32,8 +33,8 @@ Usage::
     python benchmarks/bench_torch.py --small    # only N = 32: timing rows and floor table
     python benchmarks/bench_torch.py --backend mkl   # fracfft on mkl_fft (floor: mkl_fft too)
 
-The large rows are bound by the transform library: fracfft's fwd+bwd takes five transforms
-where native torch takes four of its own (MKL in the CPU wheels), so where the library's five
+The large rows are bound by the transform library: fracfft's fwd+bwd takes four transforms,
+as native torch takes four of its own (MKL in the CPU wheels), so where the library's four
 cost more than the target's share of native's time, no arithmetic of ours can meet it. Each
 missed timing row is listed with the floor measured for it.
 """
@@ -287,8 +288,8 @@ _FLOOR_MODULES = {"auto": "scipy.fft", "scipy": "scipy.fft",
 def transform_floor(shape, repeats, threads=1, module="scipy.fft"):
     """Median seconds of native fwd+bwd and of the bare transforms of fracfft's design.
 
-    fracfft's fwd+bwd takes rfft(x) and irfft forward, rfft(g) and irfft backward, and (for
-    spectra it does not keep, above ``_core.KEEP_BINS`` bins) rfft(x) once more: those scipy.fft
+    fracfft's fwd+bwd takes rfft(x) and irfft forward, rfft(g) and irfft backward (the
+    alpha-gradient reads the forward's kept spectra, ``_core.run_kept``): those scipy.fft
     calls alone (``threads`` workers, as fracfft passes torch's thread count), interleaved with
     native torch on as many threads, bound the ratio from below.
     """
@@ -303,7 +304,6 @@ def transform_floor(shape, repeats, threads=1, module="scipy.fft"):
         w = threads
         fft.irfft(fft.rfft(xa, workers=w), n, workers=w)
         fft.irfft(fft.rfft(ga, workers=w), n, workers=w)
-        fft.rfft(xa, workers=w)
 
     def native_fb():
         x.grad = None
@@ -415,7 +415,7 @@ def main():
         return
 
     module = _FLOOR_MODULES[args.backend]
-    print(f"\nfloor at large sizes: {module}'s 5 transforms of fracfft's fwd+bwd alone")
+    print(f"\nfloor at large sizes: {module}'s 4 transforms of fracfft's fwd+bwd alone")
     floors = {}
     for shape, reps, target in cases[:3]:
         for threads in (1, 2):

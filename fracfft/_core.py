@@ -397,13 +397,13 @@ class KeptProducts:
 
 
 def _nyquist_of(plan: Plan, spec):
-    """A copy of ``spec`` at the Nyquist bin of the plan's (even) axis, else None."""
+    """Return a copy of ``spec`` at the Nyquist bin of the plan's (even) axis, else None."""
     n, ax = plan.ns[0], plan.axes[0]
     return np.take(spec, n // 2, axis=ax) if n % 2 == 0 else None
 
 
 def _products(plan: Plan, x, k):
-    """``(P, X at the Nyquist bin)`` of one block: ``P = K X`` made in ``X``'s own buffer."""
+    """Return ``(P, X at the Nyquist bin)`` of one block, ``P = K X`` made in ``X``'s buffer."""
     spec = forward(plan, x)
     nyquist = _nyquist_of(plan, spec)
     return multiply(plan, spec, k), nyquist

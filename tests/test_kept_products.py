@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import fracfft
-from conftest import HOST_BACKENDS
 from fracfft import _core, symbols
+
+from conftest import HOST_BACKENDS
 
 torch = pytest.importorskip("torch", reason="the torch bridge needs torch (the test extra)")
 

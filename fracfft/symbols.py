@@ -335,7 +335,7 @@ def weyl_half_product_weights(ndim, ax, n, dx, alpha):
     if n % 2 == 0:
         c, s = _cos_sin_half_pi(alpha)
         principal = _axis_grid(n, dx, True)[0][n // 2] ** alpha * complex(c, s)
-        w = (principal * _weighted_log(n, dx)[n // 2]).real
+        w = float((principal * _weighted_log(n, dx)[n // 2]).real)
     shape = [1] * ndim
     shape[ax] = logs.size
     return logs.reshape(shape), w

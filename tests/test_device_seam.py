@@ -104,7 +104,11 @@ def test_manual_kernels_match_numpy(kernels_everywhere, rng, dtype, method, shap
 
 
 def test_manual_kernel_is_used_and_large_vjp_matches(rng, monkeypatch):
-    """Above KERNEL_MIN the fused kernel runs (spied on) and agrees with the NumPy route."""
+    """Above KERNEL_MIN the fused kernel runs (spied on) and agrees with the NumPy route.
+
+    Riesz: a one-axis weyl plan's alpha-gradient reads the products ``K X`` instead
+    (``_core.keeps_products``), one pass that needs no kernel.
+    """
     from fracfft.fft.manual import _symbol
 
     calls = []
@@ -119,7 +123,7 @@ def test_manual_kernel_is_used_and_large_vjp_matches(rng, monkeypatch):
     g = rng.standard_normal(x.shape)
     out = {}
     for backend in ("manual", "scipy"):
-        _, plan = _core.make_plan(x, 0.6, -1, kind="weyl", dx=1.0, method="auto",
+        _, plan = _core.make_plan(x, 0.6, -1, kind="riesz", dx=1.0, method="auto",
                                   backend=backend, workers=2)
         out[backend] = _core.vjp(plan, g, x)
     assert calls, "the manual backend did not use its fused kernel"

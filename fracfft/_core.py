@@ -380,10 +380,11 @@ class KeptProducts:
     (``retain_graph``) finds them gone and recomputes ``X``.
     """
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_parts", "symbol")
 
-    def __init__(self, parts):
+    def __init__(self, parts, symbol):
         self._parts = parts  # per row block: (read-only P, copy of X at the Nyquist bin or None)
+        self.symbol = symbol  # the forward's K (read-only): a changing order is not rebuilt
 
     @property
     def taken(self) -> bool:
@@ -425,21 +426,22 @@ def _run_keeping_products(plan: Plan, x):
             out = y
         else:
             out[sl] = y
-    return out, (plan, KeptProducts(parts), None, None)
+    return out, (plan, KeptProducts(parts, k), None, None)
 
 
-def _vjp_products(plan: Plan, g, x, parts, need_x):
+def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
     """:func:`vjp` of a plan that :func:`keeps_products`, with its alpha-gradient.
 
     ``parts``: the forward's kept products (:class:`KeptProducts`), each freed once reduced,
     or None to recompute them from ``x`` block by block -- the same values, so a second
-    backward of one graph gives the first one's gradients bit for bit.
+    backward of one graph gives the first one's gradients bit for bit. ``k``: the forward
+    symbol, if at hand.
     """
     ax = plan.axes[0]
     logs, w = weyl_half_product_weights(len(plan.shape), ax, plan.ns[0], plan.dxs[0],
                                         plan.alpha)
-    k = symbol(plan, "forward")
-    adjoint = np.conj(k) if need_x else None
+    if k is None:
+        k = symbol(plan, "forward")
     blocks = _row_blocks(plan, g.dtype.itemsize)  # the forward's blocks: the same dtype
     gx = np.empty(plan.shape, plan.dtype) if need_x and blocks is not None else None
     total = 0.0
@@ -453,7 +455,7 @@ def _vjp_products(plan: Plan, g, x, parts, need_x):
         if nyquist is not None:
             total += w * float(np.vdot(_nyquist_of(block, big_g), nyquist).real)
         total += _device.product_vjp_reduce(product, big_g, logs,
-                                            None if adjoint is None else _rows_of(adjoint, sl))
+                                            _rows_of(k, sl) if need_x else None)
         del product
         if need_x:
             y = inverse(block, big_g)
@@ -550,7 +552,7 @@ def vjp(plan: Plan, g, x=None, *, need_x=True, need_alpha=True, kept=None):
             if parts is None and x is None:
                 raise ValueError("the kept spectra were consumed by an earlier backward; "
                                  "pass x to recompute them")
-            return _vjp_products(plan, g, x, parts, need_x)
+            return _vjp_products(plan, g, x, parts, need_x, kept[1].symbol)
         if need_alpha and kept[1] is not None:  # X and the symbols kept
             _, spectrum_x, (_, adjoint, weighted_dk), _ = kept
             big_g = _forward_direct(plan, direct, g)

@@ -316,15 +316,15 @@ PRODUCT_CHUNK = 1 << 15
 
 
 @ignoring_fp_errors  # as _host_multiply
-def product_vjp_reduce(product, big_g, logs, adjoint):
-    r"""Return :math:`\mathrm{Re}\sum L P \bar G` (a float) and do ``big_g *= adjoint``.
+def product_vjp_reduce(product, big_g, logs, k):
+    r"""Return :math:`\mathrm{Re}\sum L P \bar G` (a float) and do ``big_g *= conj(k)``.
 
     ``product`` is :math:`P` and ``logs`` :math:`L` of
-    :func:`fracfft.symbols.weyl_half_product_weights` (broadcastable against ``P``). Large host
-    spectra, a slab of axis 0 at a time: the temporary ``L P`` and the slab of ``G``, read
-    for the sum and then multiplied, stay in the cache, so ``G`` crosses memory once and no
-    N-sized buffer is made. The sum is taken in double precision. ``adjoint`` None skips the
-    multiply.
+    :func:`fracfft.symbols.weyl_half_product_weights`, ``k`` the forward symbol (all three
+    broadcastable against ``P``). Large host spectra, a slab of axis 0 at a time: the
+    temporaries ``L P`` and ``conj(k)`` and the slab of ``G``, read for the sum and then
+    multiplied, stay in the cache, so ``G`` crosses memory once and no N-sized buffer is made.
+    The sum is taken in double precision. ``k`` None skips the multiply.
     """
     rows = product.shape[0]
     step = max(1, PRODUCT_CHUNK // max(1, product.size // max(1, rows)))
@@ -333,8 +333,8 @@ def product_vjp_reduce(product, big_g, logs, adjoint):
         s = slice(i, i + step)
         g = big_g[s]
         total += np.vdot(g, product[s] * (logs if logs.shape[0] == 1 else logs[s])).real
-        if adjoint is not None:
-            np.multiply(g, adjoint if adjoint.shape[0] == 1 else adjoint[s], out=g)
+        if k is not None:
+            np.multiply(g, np.conj(k if k.shape[0] == 1 else k[s]), out=g)
     return float(total)
 
 

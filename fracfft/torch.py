@@ -534,11 +534,16 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     gradient; the other arguments get ``None``.
 
     Saved for backward: the input ``x`` (no copy, version-checked by autograd) only when
-    ``alpha`` needs a gradient -- its spectrum is recomputed there, except on small host
-    tensors (at most 16384 elements, a scalar order), whose spectrum and symbols the forward
-    keeps. The x-gradient needs no saved data. Per call: 2 transforms forward; backward 2 (x
-    only), 2 (alpha only) or 3 (both; 2 on small host tensors). Repeated small host calls with
-    the same arguments and a 0-d tensor order skip the arguments' validation after the first.
+    ``alpha`` needs a gradient -- its spectrum is recomputed there, except on host tensors with
+    a scalar order: small ones (at most 16384 elements) keep their spectrum and symbols, and
+    larger ones of a one-axis weyl derivative of real input keep the products
+    :math:`P = K\mathcal F x` (the buffer the inverse transform reads anyway), which the first
+    backward consumes block by block, so the peak memory stays that of a recomputing backward
+    (a second backward of the same graph recomputes them, to the same gradients bit for bit).
+    The x-gradient needs no saved data. Per call: 2 transforms forward; backward 2 (x only),
+    2 (alpha only) or 3 (both; 2 where the forward kept its spectrum or products). Repeated
+    small host calls with the same arguments and a 0-d tensor order skip the arguments'
+    validation after the first.
 
     Twice differentiable: when a graph of the backward is wanted (``create_graph=True``, and
     always under ``torch.func``), the gradients are composed from operators of the same family,

@@ -355,9 +355,15 @@ def run_kept(plan: Plan, x, keep: bool = True):
     return _inverse_direct(plan, direct, product), (plan, spec, symbols, direct)
 
 
-# The last kept plan and its symbols (issue 14): a fixed order through the torch bridge's lane
-# comes back with the same Plan object, whose symbols then need no key, lock or LRU step. One
-# entry (at most three arrays of KEEP_BINS bins, 768 KiB), only while the symbol cache is on.
+# Kept symbols of the last few small plans (issue 14), keyed by grid and order, beside the
+# symbol cache rather than in it: a learned order is new at every step, and the cache's lock,
+# LRU and doorkeeper cost as much as the symbols' arithmetic at this size, for entries that
+# would never be read again. At most _KEPT_MAX entries (three arrays of at most KEEP_BINS
+# bins each, 768 KiB), oldest dropped first; none while the symbol cache is off. The last plan
+# object is checked first: a fixed order through the torch bridge's lane comes back with the
+# same Plan, whose symbols then need no key at all.
+_KEPT: dict = {}
+_KEPT_MAX = 4
 _LAST_KEPT = [(None, None)]
 
 
@@ -467,29 +473,38 @@ def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
 
 
 def _kept_symbols(plan: Plan):
-    """``(K, adjoint, W)`` of a kept small plan, cached like the symbols (read-only).
+    """``(K, adjoint, W)`` of a kept small plan, read-only, memoised beside the symbol cache.
 
     ``adjoint`` is the x-gradient's symbol and ``W`` the alpha-derivative weighted for the
     one-dot-product reduction (:func:`fracfft._device.weighted_dalpha`): the backward of a
     fixed order is then two transforms, a dot product and a multiply (issue 14).
     """
     last, symbols = _LAST_KEPT[0]  # one tuple, replaced atomically
-    if last is plan and _SYMBOLS_CACHE.max_bytes:
+    on = _SYMBOLS_CACHE.max_bytes > 0
+    if last is plan and on:
         return symbols
-
-    def build():  # the pair itself is not cached: only what is derived from it
-        if plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1:
-            k, weighted = weyl_half_kept(len(plan.shape), plan.axes[0], plan.ns[0], plan.dxs[0],
-                                         plan.alpha, plan.spectral_dtype == np.complex64)
-        else:
-            k, dk = symbol(plan, "both", cached=False)
-            weighted = _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
-        adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
-        return k, adjoint, weighted
-
-    symbols = _SYMBOLS_CACHE.get(("kept", plan.grid_key, plan.alpha), build)
-    _LAST_KEPT[0] = (plan, symbols) if _SYMBOLS_CACHE.max_bytes else (None, None)
+    key = (plan.grid_key, plan.alpha)
+    symbols = _KEPT.get(key) if on else None
+    if symbols is None:
+        symbols = _build_kept_symbols(plan)
+        if on:
+            put_bounded(_KEPT, key, symbols, _KEPT_MAX)
+    _LAST_KEPT[0] = (plan, symbols) if on else (None, None)
     return symbols
+
+
+def _build_kept_symbols(plan: Plan):
+    """Build :func:`_kept_symbols`'s read-only triple (the pair itself is not cached)."""
+    if plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1:
+        k, weighted = weyl_half_kept(len(plan.shape), plan.axes[0], plan.ns[0], plan.dxs[0],
+                                     plan.alpha, plan.spectral_dtype == np.complex64)
+    else:
+        k, dk = symbol(plan, "both", cached=False)
+        weighted = _device.weighted_dalpha(dk, plan.axes, plan.ns, plan.method == "rfft")
+    adjoint = np.conj(k) if plan.kind == "weyl" or plan.causal else k
+    for a in (k, adjoint, weighted):
+        a.flags.writeable = False
+    return k, adjoint, weighted
 
 
 def _direct(plan: Plan):

@@ -492,6 +492,8 @@ def set_symbol_cache(max_bytes):
     ``max_bytes``, a symbol larger than the budget is not stored, and a symbol is stored only
     at its second request, so an order that changes at every call (a learned alpha) leaves
     nothing behind. Per-channel orders are cached by their values. Cached arrays are read-only.
+    Beside it, the autograd bridge keeps the symbols of its last four small calls (a few
+    hundred KiB each, at most 3 MiB) and nothing while the budget is 0.
 
     The default budget is 256 MiB, or the value of the environment variable
     ``FRACFFT_SYMBOL_CACHE_BYTES`` (bytes, or with a suffix: ``"64M"``, ``"1G"``) when the

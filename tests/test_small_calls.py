@@ -395,30 +395,44 @@ def test_lane_x_gradient_alone_gives_what_the_full_path_gives(rng, monkeypatch, 
 @needs_torch
 def test_a_fixed_order_reuses_its_kept_symbols_and_a_cache_turned_off_holds_none(rng,
                                                                                  monkeypatch):
-    """The lane's repeated plan skips the symbol cache (counters still); with the cache off,
-    nothing is held beside it; the values never change."""
+    """Kept symbols are memoised beside the symbol cache (whose counters stand still): the
+    lane's repeated plan by identity, alternating orders by value, at most _KEPT_MAX of them;
+    with the cache off nothing is held; the values never change."""
     from fracfft import torch as ft
     from fracfft._cache import ByteLRU
 
     cache = ByteLRU(1 << 20)
     monkeypatch.setattr(_core, "_SYMBOLS_CACHE", cache)
     monkeypatch.setattr(_core, "_LAST_KEPT", [(None, None)])
+    monkeypatch.setattr(_core, "_KEPT", {})
+    built = []
+    build = _core._build_kept_symbols
+    monkeypatch.setattr(_core, "_build_kept_symbols", lambda plan: built.append(plan.alpha)
+                        or build(plan))
     x = torch.tensor(rng.standard_normal(32))
     g = torch.tensor(rng.standard_normal(32))
     ft._LANES.clear()
     first = _grads(ft.SpectralFractionalDerivative, x, 0.45, g)  # registers the lane
-    _grads(ft.SpectralFractionalDerivative, x, 0.45, g)  # the lane's own plan, looked up once
-    before = cache.info()
     for _ in range(3):
         for a, b in zip(first, _grads(ft.SpectralFractionalDerivative, x, 0.45, g)):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
-    assert cache.info()[3:] == before[3:]  # neither a hit nor a miss: served beside the cache
-    _grads(ft.SpectralFractionalDerivative, x, 0.8, g)
-    assert cache.info().misses == before.misses + 1
+    assert built == [0.45]
+    other = _grads(ft.SpectralFractionalDerivative, x, 0.8, g)
+    for _ in range(2):  # two orders in turn: each built once
+        for order, expected in ((0.45, first), (0.8, other)):
+            for a, b in zip(expected, _grads(ft.SpectralFractionalDerivative, x, order, g)):
+                torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert built == [0.45, 0.8]
+    assert cache.info()[1:] == (0, 0, 0, 0)  # the symbol cache saw none of it
+    for i in range(2 * _core._KEPT_MAX):
+        _grads(ft.SpectralFractionalDerivative, x, 0.1 + 0.01 * i, g)
+    assert len(_core._KEPT) == _core._KEPT_MAX
     cache.set_max_bytes(0)
+    del built[:]
     for _ in range(2):
         for a, b in zip(first, _grads(ft.SpectralFractionalDerivative, x, 0.45, g)):
             torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert built == [0.45, 0.45]  # nothing held: built each time
     assert _core._LAST_KEPT[0] == (None, None)
 
 

@@ -370,12 +370,13 @@ _LAST_KEPT = [(None, None)]
 def keeps_products(plan: Plan) -> bool:
     r"""Tell whether a large forward of ``plan`` keeps its products ``P = K X`` for :func:`vjp`.
 
-    One-axis weyl rfft host plans with a scalar order, where :math:`\partial_\alpha K = K
-    \log(i\xi)` lets the alpha-gradient read ``P`` (:func:`fracfft.symbols.
-    weyl_half_product_weights`): the backward then takes two transforms, not three.
+    One-axis weyl rfft host plans (a scalar order or one per channel), where
+    :math:`\partial_\alpha K = K \log(i\xi)` lets the alpha-gradient read ``P``
+    (:func:`fracfft.symbols.weyl_half_product_weights`): the backward then takes two
+    transforms, not three.
     """
     return (plan.kind == "weyl" and plan.method == "rfft" and len(plan.axes) == 1
-            and isinstance(plan.alpha, float) and not plan.device)
+            and not plan.device)
 
 
 class KeptProducts:
@@ -448,9 +449,10 @@ def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
                                         plan.alpha)
     if k is None:
         k = symbol(plan, "forward")
+    scalar = isinstance(plan.alpha, float)
     blocks = _row_blocks(plan, g.dtype.itemsize)  # the forward's blocks: the same dtype
     gx = np.empty(plan.shape, plan.dtype) if need_x and blocks is not None else None
-    total = 0.0
+    totals = []
     for i, sl in enumerate(blocks or (slice(None),)):
         block = plan if blocks is None else _block_plan(plan, sl)
         if parts is None:
@@ -458,10 +460,22 @@ def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
         else:
             (product, nyquist), parts[i] = parts[i], None  # freed once reduced
         big_g = forward(block, g[sl])
-        if nyquist is not None:
-            total += w * float(np.vdot(_nyquist_of(block, big_g), nyquist).real)
-        total += _device.product_vjp_reduce(product, big_g, logs,
-                                            _rows_of(k, sl) if need_x else None)
+        kb = _rows_of(k, sl) if need_x else None
+        # the Nyquist term reads G before the reduction multiplies it by the adjoint
+        if scalar:
+            total = 0.0
+            if nyquist is not None:
+                total = w * float(np.vdot(_nyquist_of(block, big_g), nyquist).real)
+            total += _device.product_vjp_reduce(product, big_g, logs, kb)
+        else:  # per line, then summed to the orders' shape
+            term = 0.0
+            if nyquist is not None:
+                term = _rows_of(w, sl) * np.expand_dims(
+                    (nyquist * np.conj(_nyquist_of(block, big_g))).real, ax)
+            total = _device.product_vjp_reduce_rows(product, big_g, logs, kb, ax) + term
+            total = total.sum(axis=tuple(d for d, s in enumerate(block.alpha.shape) if s == 1
+                                         and total.shape[d] != 1), keepdims=True)
+        totals.append(total)
         del product
         if need_x:
             y = inverse(block, big_g)
@@ -469,7 +483,9 @@ def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
                 gx = y
             else:
                 gx[sl] = y
-    return gx, total
+    if scalar or plan.alpha.shape[0] == 1:
+        return gx, sum(totals[1:], totals[0])
+    return gx, np.concatenate(totals, axis=0)
 
 
 def _kept_symbols(plan: Plan):

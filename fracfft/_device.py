@@ -338,6 +338,33 @@ def product_vjp_reduce(product, big_g, logs, k):
     return float(total)
 
 
+@ignoring_fp_errors  # as _host_multiply
+def product_vjp_reduce_rows(product, big_g, logs, k, axis):
+    r""":func:`product_vjp_reduce` per line: :math:`\mathrm{Re}\sum_{\text{axis}} L P \bar G`.
+
+    For per-channel orders: returns a float64 array of the spectra's shape with size 1 on
+    ``axis`` (a slab of axis 0 at a time, as :func:`product_vjp_reduce`).
+    """
+    rows = product.shape[0]
+    step = max(1, PRODUCT_CHUNK // max(1, product.size // max(1, rows)))
+    shape = list(product.shape)
+    shape[axis] = 1
+    out = np.zeros(shape)
+    for i in range(0, rows, step):
+        s = slice(i, i + step)
+        g = big_g[s]
+        term = product[s] * (logs if logs.shape[0] == 1 else logs[s])
+        np.multiply(term, np.conj(g), out=term)
+        part = term.real.sum(axis=axis, keepdims=True)
+        if axis == 0:
+            out += part
+        else:
+            out[s] = part
+        if k is not None:
+            np.multiply(g, np.conj(k if k.shape[0] == 1 else k[s]), out=g)
+    return out
+
+
 def _paired_index(axis, ns_last, ndim):
     lo, hi = paired_range(ns_last, True)
     index = [slice(None)] * ndim

@@ -316,7 +316,8 @@ def _product_log(n, dx):
 def weyl_half_product_weights(ndim, ax, n, dx, alpha):
     r"""Return ``(L, w)``: the alpha-gradient's weights for the product ``P = K X``.
 
-    On the half (rfft) grid of axis ``ax`` of a one-axis weyl plan with a float ``alpha``,
+    On the half (rfft) grid of axis ``ax`` of a one-axis weyl plan with a float ``alpha`` (or
+    per-channel orders, an array of size 1 on ``ax``: then ``w`` has their shape),
     :math:`\partial_\alpha K = K \log(i\xi)` at every bin but the Nyquist bin of an even ``n``,
     where the symbol is the real part of the principal value. So, with ``c`` each bin's count
     in the full spectrum,
@@ -331,11 +332,14 @@ def weyl_half_product_weights(ndim, ax, n, dx, alpha):
     is shaped to broadcast on axis ``ax`` of ``ndim`` dims and does not depend on ``alpha``.
     """
     logs = _product_log(n, dx)
-    w = 0.0
+    w = 0.0 if isinstance(alpha, float) else np.zeros(np.shape(alpha))
     if n % 2 == 0:
         c, s = _cos_sin_half_pi(alpha)
-        principal = _axis_grid(n, dx, True)[0][n // 2] ** alpha * complex(c, s)
-        w = float((principal * _weighted_log(n, dx)[n // 2]).real)
+        mag = _axis_grid(n, dx, True)[0][n // 2] ** alpha
+        log_nyquist = _weighted_log(n, dx)[n // 2]
+        # Re(mag (c + is) L) for the principal value mag (c + is) of the symbol there
+        w = mag * (c * log_nyquist.real - s * log_nyquist.imag)
+        w = float(w) if isinstance(alpha, float) else w
     shape = [1] * ndim
     shape[ax] = logs.size
     return logs.reshape(shape), w

@@ -534,8 +534,8 @@ class SpectralFractionalDerivative(torch.autograd.Function):
     gradient; the other arguments get ``None``.
 
     Saved for backward: the input ``x`` (no copy, version-checked by autograd) only when
-    ``alpha`` needs a gradient -- its spectrum is recomputed there, except on host tensors with
-    a scalar order: small ones (at most 16384 elements) keep their spectrum and symbols, and
+    ``alpha`` needs a gradient -- its spectrum is recomputed there, except on host tensors:
+    small ones (at most 16384 elements, a scalar order) keep their spectrum and symbols, and
     larger ones of a one-axis weyl derivative of real input keep the products
     :math:`P = K\mathcal F x` (the buffer the inverse transform reads anyway), which the first
     backward consumes block by block, so the peak memory stays that of a recomputing backward

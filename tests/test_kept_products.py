@@ -134,7 +134,7 @@ def test_a_second_backward_recomputes_and_the_products_are_released(small_is_lar
 
 
 def test_kept_products_only_where_they_serve(small_is_large, rng):
-    """Products are kept for a scalar order that needs a gradient, on one-axis weyl plans."""
+    """Products are kept for orders that need a gradient, on one-axis weyl rfft plans."""
     from fracfft.torch import SpectralFractionalDerivative, fractional_derivative
 
     x = torch.tensor(rng.standard_normal((3, 40)), requires_grad=True)
@@ -146,7 +146,8 @@ def test_kept_products_only_where_they_serve(small_is_large, rng):
         kept = SpectralFractionalDerivative.apply(x, a, -1, "auto", kind).grad_fn.kept
         assert kept is None
     per_channel = torch.tensor([[0.3], [0.5], [0.9]], dtype=torch.float64, requires_grad=True)
-    assert fractional_derivative(x, per_channel).grad_fn.kept is None
+    assert isinstance(fractional_derivative(x, per_channel).grad_fn.kept[1],
+                      _core.KeptProducts)
     z = torch.tensor(rng.standard_normal((3, 40)) + 1j, requires_grad=True)
     assert SpectralFractionalDerivative.apply(z, a).grad_fn.kept is None
 
@@ -168,3 +169,65 @@ def test_product_weights_reproduce_the_weighted_derivative(rng, n, alpha):
     scale = np.abs(weighted).max() * np.abs(x).max() * np.abs(g).max() * n
     assert abs(got - expected) <= 16 * np.finfo(float).eps * max(scale, 1e-300)
     assert not logs.flags.writeable
+
+
+def _channel_grads(x, alpha, g, dim, keep=True, monkeypatch=None):
+    from fracfft.torch import fractional_derivative
+
+    if not keep:
+        monkeypatch.setattr(_core, "keeps_products", lambda plan: False)
+    xx = x.detach().clone().requires_grad_()
+    a = alpha.detach().clone().requires_grad_()
+    y = fractional_derivative(xx, a, dim, dx=0.3)
+    y.backward(g)
+    if not keep:
+        monkeypatch.undo()
+    return y.detach(), xx.grad, a.grad
+
+
+@pytest.mark.parametrize("shape,dim,ashape", [((3, 64), -1, (3, 1)), ((4, 3, 33), -1, (3, 1)),
+                                              ((40, 3), 0, (1, 3)), ((2, 3, 32), 1, (2, 1, 1)),
+                                              ((2, 3, 32), -1, (2, 3, 1))])
+@pytest.mark.parametrize("blocks", [False, True])
+def test_per_channel_orders_keep_products_too(small_is_large, monkeypatch, rng, shape, dim,
+                                              ashape, blocks):
+    """One order per channel (odd integers among them): the recomputing route's output and
+    x-gradient bit for bit, its alpha-gradient to round-off, block by block as well."""
+    if blocks:
+        monkeypatch.setattr(_core, "_BLOCK_BYTES", 3 * 8 * shape[-1])
+    x = torch.tensor(rng.standard_normal(shape))
+    g = torch.tensor(rng.standard_normal(shape))
+    alpha = torch.tensor(rng.choice([0.45, 1.0, 3.0, 1.7, -0.5], size=ashape))
+    kept = _channel_grads(x, alpha, g, dim)
+    redo = _channel_grads(x, alpha, g, dim, keep=False, monkeypatch=monkeypatch)
+    torch.testing.assert_close(kept[0], redo[0], rtol=0, atol=0)
+    torch.testing.assert_close(kept[1], redo[1], rtol=0, atol=0)
+    assert kept[2].shape == alpha.shape
+    scale = redo[2].abs().max().item()
+    torch.testing.assert_close(kept[2], redo[2], rtol=0, atol=1e-12 * max(scale, 1.0))
+
+
+def test_per_channel_alpha_gradient_matches_finite_differences(small_is_large, rng):
+    x = torch.tensor(rng.standard_normal((3, 32)))
+    g = torch.tensor(rng.standard_normal((3, 32)))
+    alpha = torch.tensor([[0.6], [1.0], [2.5]], dtype=torch.float64)
+    _, _, ga = _channel_grads(x, alpha, g, -1)
+    h = 1e-5
+
+    def loss(c, al):
+        a = alpha.numpy().copy()
+        a[c, 0] = al
+        return float(np.sum(fracfft.derivative(x.numpy(), a, dx=0.3) * g.numpy()))
+
+    for c in range(3):
+        a0 = float(alpha[c, 0])
+        fd = (loss(c, a0 + h) - loss(c, a0 - h)) / (2 * h)
+        assert abs(ga[c, 0].item() - fd) <= 1e-7 * max(1.0, abs(fd))
+
+
+def test_per_channel_kept_products_pass_gradcheck(small_is_large, rng):
+    from fracfft.torch import fractional_derivative
+
+    x = torch.tensor(rng.standard_normal((2, 16)), requires_grad=True)
+    a = torch.tensor([[0.8], [1.3]], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda x, a: fractional_derivative(x, a), (x, a))

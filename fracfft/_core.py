@@ -472,7 +472,7 @@ def _vjp_products(plan: Plan, g, x, parts, need_x, k=None):
             if nyquist is not None:
                 term = _rows_of(w, sl) * np.expand_dims(
                     (nyquist * np.conj(_nyquist_of(block, big_g))).real, ax)
-            total = _device.product_vjp_reduce_rows(product, big_g, logs, kb, ax) + term
+            total = _device.product_vjp_reduce(product, big_g, logs, kb, ax) + term
             total = total.sum(axis=tuple(d for d, s in enumerate(block.alpha.shape) if s == 1
                                          and total.shape[d] != 1), keepdims=True)
         totals.append(total)

@@ -316,53 +316,42 @@ PRODUCT_CHUNK = 1 << 15
 
 
 @ignoring_fp_errors  # as _host_multiply
-def product_vjp_reduce(product, big_g, logs, k):
-    r"""Return :math:`\mathrm{Re}\sum L P \bar G` (a float) and do ``big_g *= conj(k)``.
+def product_vjp_reduce(product, big_g, logs, k, axis=None):
+    r"""Return :math:`\mathrm{Re}\sum L P \bar G` and do ``big_g *= conj(k)``.
 
     ``product`` is :math:`P` and ``logs`` :math:`L` of
     :func:`fracfft.symbols.weyl_half_product_weights`, ``k`` the forward symbol (all three
     broadcastable against ``P``). Large host spectra, a slab of axis 0 at a time: the
     temporaries ``L P`` and ``conj(k)`` and the slab of ``G``, read for the sum and then
     multiplied, stay in the cache, so ``G`` crosses memory once and no N-sized buffer is made.
-    The sum is taken in double precision. ``k`` None skips the multiply.
+    The sum is taken in double precision: a float over every bin (``axis`` None, a scalar
+    order), or per line (per-channel orders), a float64 array of the spectra's shape with size 1
+    on ``axis``. ``k`` None skips the multiply.
     """
     rows = product.shape[0]
     step = max(1, PRODUCT_CHUNK // max(1, product.size // max(1, rows)))
-    total = 0.0
-    for i in range(0, rows, step):
-        s = slice(i, i + step)
-        g = big_g[s]
-        total += np.vdot(g, product[s] * (logs if logs.shape[0] == 1 else logs[s])).real
-        if k is not None:
-            np.multiply(g, np.conj(k if k.shape[0] == 1 else k[s]), out=g)
-    return float(total)
-
-
-@ignoring_fp_errors  # as _host_multiply
-def product_vjp_reduce_rows(product, big_g, logs, k, axis):
-    r""":func:`product_vjp_reduce` per line: :math:`\mathrm{Re}\sum_{\text{axis}} L P \bar G`.
-
-    For per-channel orders: returns a float64 array of the spectra's shape with size 1 on
-    ``axis`` (a slab of axis 0 at a time, as :func:`product_vjp_reduce`).
-    """
-    rows = product.shape[0]
-    step = max(1, PRODUCT_CHUNK // max(1, product.size // max(1, rows)))
-    shape = list(product.shape)
-    shape[axis] = 1
-    out = np.zeros(shape)
+    if axis is None:
+        total = 0.0
+    else:
+        shape = list(product.shape)
+        shape[axis] = 1
+        total = np.zeros(shape)
     for i in range(0, rows, step):
         s = slice(i, i + step)
         g = big_g[s]
         term = product[s] * (logs if logs.shape[0] == 1 else logs[s])
-        np.multiply(term, np.conj(g), out=term)
-        part = term.real.sum(axis=axis, keepdims=True)
-        if axis == 0:
-            out += part
+        if axis is None:
+            total += np.vdot(g, term).real
         else:
-            out[s] = part
+            np.multiply(term, np.conj(g), out=term)
+            part = term.real.sum(axis=axis, keepdims=True)
+            if axis == 0:  # the slabs split the summed axis itself
+                total += part
+            else:
+                total[s] = part
         if k is not None:
             np.multiply(g, np.conj(k if k.shape[0] == 1 else k[s]), out=g)
-    return out
+    return float(total) if axis is None else total
 
 
 def _paired_index(axis, ns_last, ndim):

@@ -277,7 +277,7 @@ def _engine_backward(gc, device, x, alpha, dims, method, kind, dx, workers, back
 
 
 def _kept_backward(kept, g, need_x, need_alpha):
-    """Gradients from what a small host forward kept (:func:`fracfft._core.run_kept`), or None.
+    """Gradients from what a host forward kept (:func:`fracfft._core.run_kept`), or None.
 
     None unless ``g`` is a host tensor of the forward's grid and dtype and, for the
     alpha-gradient, the forward kept its input's spectrum (or, for a large call, its products

@@ -2,8 +2,8 @@
 
 Numba has no long double, so rows of ``longdouble`` / ``clongdouble`` data take this
 NumPy-vectorised path: the same Stockham passes as :mod:`._kernels` (radix-4, 2, 3, 5, 7 and
-any other prime factor up to :data:`DIRECT_MAX` as one direct pass, each a small matrix
-product over the whole batch), Bluestein's algorithm for a larger prime factor, and twiddles
+the larger primes :func:`._plans.factor` gives a direct pass, each pass a small matrix
+product over the whole batch), Bluestein's algorithm for the lengths it leaves, and twiddles
 and chirps from :func:`._plans.roots` computed in long double with the same exact integer
 angle reduction. Slower than the Numba kernels, but as accurate as the dtype allows, so a
 long double input keeps its dtype *and* its precision.
@@ -17,10 +17,7 @@ import numpy as np
 
 from ._plans import factor, fast_length, roots
 
-__all__ = ["DIRECT_MAX", "c2c_rows", "c2r_rows", "r2c_rows"]
-
-#: Largest prime factor computed as one direct pass; larger ones use Bluestein.
-DIRECT_MAX = 64
+__all__ = ["c2c_rows", "c2r_rows", "r2c_rows"]
 
 _LD = np.dtype(np.longdouble)
 
@@ -28,8 +25,7 @@ _LD = np.dtype(np.longdouble)
 @functools.lru_cache(maxsize=64)
 def _passes(n):
     """``[(p, stride, DFT matrix (p, p), twiddles (p, m, 1))]`` of a Stockham FFT of ``n``."""
-    radices, rest = factor(n)
-    radices = [int(p) for p in radices] + ([rest] if rest > 1 else [])
+    radices = [int(p) for p in factor(n)[0]]
     out, s = [], 1
     for p in radices:
         m = n // (p * s)
@@ -54,7 +50,7 @@ def _bluestein(n):
 
 
 def _needs_bluestein(n):
-    return factor(n)[1] > DIRECT_MAX
+    return factor(n)[1] > 1
 
 
 def _dft(z):

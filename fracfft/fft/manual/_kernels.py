@@ -6,15 +6,18 @@ Every transform is a *forward* DFT :math:`X_k = \sum_j x_j e^{-2\pi i jk/n}`; th
 uses :math:`\mathrm{IDFT}(X) = \overline{\mathrm{DFT}(\overline X)}` with the conjugations
 folded into the copy in and out, so one twiddle table per length serves both directions.
 
-* Lengths :math:`n = 4^a 2^b 3^c 5^d 7^e` run a Stockham autosort FFT (no bit reversal, two
-  ping-pong buffers): radix-4 passes, at most one radix-2 pass, then radix-3/5 passes and a
-  generic radix-7 pass. (A radix-8 pass was measured: about 5 % faster at n = 1000-1024,
-  but 0.4 s more to compile on first use, which matters more.) A pass of radix :math:`p`
-  with stride :math:`s` and :math:`m = n/(ps)` does, for :math:`0 \le j < m`, :math:`0 \le q < s`,
+* Lengths :math:`n = 4^a 2^b 3^c 5^d 7^e`, times primes up to 61 whose sum is at most 80
+  (:func:`._plans.factor`), run a Stockham autosort FFT (no bit reversal, two ping-pong
+  buffers): radix-4 passes, at most one radix-2 pass, radix-3/5 passes, then a generic
+  odd-prime pass that computes outputs :math:`k` and :math:`p - k` together from the sums and
+  differences of inputs :math:`r` and :math:`p - r` (real cosine and sine factors). (A radix-8
+  pass was measured: about 5 % faster at n = 1000-1024, but 0.4 s more to compile on first
+  use, which matters more.) A pass of radix :math:`p` with stride :math:`s` and
+  :math:`m = n/(ps)` does, for :math:`0 \le j < m`, :math:`0 \le q < s`,
 
   .. math:: y_{q + s(pj+k)} = w_n^{sjk} \sum_{r<p} x_{q + s(j + rm)}\, \omega_p^{rk}.
 
-* Any other length (large primes included) uses Bluestein's chirp-z algorithm on the smallest
+* Any other length (larger primes included) uses Bluestein's chirp-z algorithm on the smallest
   :math:`M = 2^a 3^b 5^c \ge 2n-1`: :math:`X_k = c_k \sum_j (x_j c_j)\,\overline{c_{k-j}}`,
   :math:`c_j = e^{-i\pi j^2/n}`, the circular convolution done with two length-:math:`M` FFTs
   and the precomputed spectrum of the filter.
@@ -165,16 +168,42 @@ def _stockham(first, x, y, last, use_last, tw, stw, radices):
                     dst[o + q + 2 * s] = (u2 + v2) * w2
                     dst[o + q + 3 * s] = (u2 - v2) * w3
                     dst[o + q + 4 * s] = (u1 - v1) * w4
-        else:  # any other radix (7): direct p-point DFT, reading the inputs again per output
+        else:  # any other odd prime radix: direct p-point DFT, outputs k and p - k together
+            # With b_r = a_r + a_{p-r}, d_r = a_r - a_{p-r} (r = 1..h, h = (p-1)/2):
+            # y_k = u_k + v_k, y_{p-k} = u_k - v_k, u_k = a_0 + sum_r b_r cos(2 pi rk/p),
+            # v_k = -i sum_r d_r sin(2 pi rk/p): real factors, a quarter of the flops of a
+            # complex p x p product, and each sum has h terms.
             np_ = n // p
+            h = (p - 1) // 2
             for j in range(m):
+                i0 = s * j
+                o = p * s * j
+                tj = off + (p - 1) * j
                 for q in range(s):
-                    base = q + s * j
-                    for k in range(p):
-                        acc = src[base]
-                        for r in range(1, p):
-                            acc += src[base + r * sm] * tw[((r * k) % p) * np_]
-                        dst[q + s * (p * j + k)] = acc * tw[s * j * k]
+                    a0 = src[i0 + q]
+                    tot = a0
+                    for r in range(1, h + 1):
+                        tot += src[i0 + q + r * sm] + src[i0 + q + (p - r) * sm]
+                    dst[o + q] = tot
+                    for k in range(1, h + 1):
+                        ur = a0.real
+                        ui = a0.imag
+                        vr = 0.0 * ur
+                        vi = 0.0 * ur
+                        t = 0  # (r k) mod p, stepped without an integer division
+                        for r in range(1, h + 1):
+                            t += k
+                            if t >= p:
+                                t -= p
+                            w = tw[t * np_]  # cos(2 pi t/p) - i sin(2 pi t/p)
+                            x1 = src[i0 + q + r * sm]
+                            x2 = src[i0 + q + (p - r) * sm]
+                            ur += (x1.real + x2.real) * w.real
+                            ui += (x1.imag + x2.imag) * w.real
+                            vr -= (x1.imag - x2.imag) * w.imag
+                            vi += (x1.real - x2.real) * w.imag
+                        dst[o + q + k * s] = complex(ur + vr, ui + vi) * stw[tj + k - 1]
+                        dst[o + q + (p - k) * s] = complex(ur - vr, ui - vi) * stw[tj + p - k - 1]
         off += m * (p - 1)
         s *= p
         in_y = not in_y

@@ -14,11 +14,20 @@ import math
 
 import numpy as np
 
-__all__ = ["SMALL_PRIMES", "c2c_plan", "chirp", "chirp_filter", "factor", "fast_length",
-           "real_plan", "roots", "scale", "stage_twiddles"]
+__all__ = ["DIRECT_BUDGET", "DIRECT_PRIMES", "SMALL_PRIMES", "c2c_plan", "chirp", "chirp_filter",
+           "factor", "fast_length", "real_plan", "roots", "scale", "stage_twiddles"]
 
-#: Prime factors handled by the mixed-radix Stockham kernels; any other factor -> Bluestein.
+#: Prime factors with their own Stockham pass (7: the kernels' generic odd-prime pass).
 SMALL_PRIMES = (3, 5, 7)
+
+#: Larger primes the generic pass also takes, while their sum stays within
+#: :data:`DIRECT_BUDGET`; else the length goes to Bluestein. Measured against Bluestein
+#: (median of 7, 2-core AVX-512, 64 Ki points per batch): 13 * 2**k and 53 * 2**k take 0.3
+#: and 0.7-0.85 of the time direct, 11*13*17*19 0.66, 37*41*4 0.84, 41*43 1.02,
+#: 53*53 1.1-1.3, 47*53 1.4. Direct passes are also more accurate (roundtrip error 2.5 ulp
+#: at n = 17, against 7 through Bluestein's three transforms).
+DIRECT_PRIMES = (11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61)
+DIRECT_BUDGET = 80
 
 
 def roots(num, den, real=np.float64):
@@ -66,9 +75,10 @@ def factor(n):
     Returns
     -------
     radices : ndarray of int64
-        Radix-4 passes, at most one radix 2, then 3, 5, 7.
+        Radix-4 passes, at most one radix 2, then 3, 5, 7, then primes of
+        :data:`DIRECT_PRIMES` when they sum to at most :data:`DIRECT_BUDGET`.
     rest : int
-        The part of ``n`` with other prime factors (1 when ``n`` is smooth).
+        The part of ``n`` left to Bluestein (1 when every factor has a pass).
     """
     rad = []
     while n % 4 == 0:
@@ -81,6 +91,14 @@ def factor(n):
         while n % p == 0:
             rad.append(p)
             n //= p
+    big, left = [], n
+    for p in DIRECT_PRIMES:
+        while left % p == 0:
+            big.append(p)
+            left //= p
+    if left == 1 and sum(big) <= DIRECT_BUDGET:
+        rad += big
+        n = 1
     return np.array(rad, dtype=np.int64), n
 
 

@@ -12,6 +12,8 @@ from numba import types as nt
 
 from ._jit import helper, kernel
 from ._kernels import _stockham
+from ._plans import DIRECT_BUDGET as _DIRECT_BUDGET
+from ._plans import DIRECT_PRIMES as _DIRECT_PRIMES
 
 
 @helper
@@ -123,6 +125,18 @@ def _smooth_radices(n):
             rad[k] = p
             k += 1
             n //= p
+    # The same rule as fracfft.fft.manual._plans.factor for the larger primes.
+    left = n
+    total = 0
+    kk = k
+    for p in _DIRECT_PRIMES:
+        while left % p == 0:
+            rad[kk] = p
+            kk += 1
+            total += p
+            left //= p
+    if left == 1 and total <= _DIRECT_BUDGET:
+        return rad[:kk].copy(), 1
     return rad[:k].copy(), n
 
 
@@ -131,9 +145,9 @@ def c2c_1d(x, out, forward, scale):
     """Complex DFT of a 1-D array; a plain serial kernel for the user's own Numba code.
 
     ``out[k] = scale * sum_j x[j] * exp(-+2*pi*i*j*k/n)`` with ``n = out.size`` (``x`` zero
-    padded or cropped to ``n``). Self-contained: the twiddles (and, for lengths with prime
-    factors above 7, the Bluestein chirp and filter) are computed on every call, an O(n)
-    overhead; for batches prefer :func:`fracfft.fft.fftn` with ``backend="manual"``.
+    padded or cropped to ``n``). Self-contained: the twiddles (and, for lengths that go to
+    Bluestein, the chirp and filter) are computed on every call, an O(n) overhead; for
+    batches prefer :func:`fracfft.fft.fftn` with ``backend="manual"``.
     Safe to call inside ``numba.prange`` loops.
 
     Parameters

@@ -97,7 +97,8 @@ def main():
                       lambda x=x: scipy.fft.fft(x, workers=1), budget)
         row(f"2^{e}", m, s, 1.5)
     for n, kind in [(1000, "smooth"), (100000, "smooth"), (1009, "prime"), (65537, "prime"),
-                    (7 * 9 * 16, "radix 7")]:
+                    (7 * 9 * 16, "radix 7"), (11 * 4096, "radix 11"),
+                    (13 * 17 * 19, "radices 13-19"), (61 * 3 * 64, "radix 61")]:
         x = rng.standard_normal(n) + 1j * rng.standard_normal(n)
         m, s = paired(lambda x=x: _manual.c2c(x, None, (0,), True, "backward", 1),
                       lambda x=x: scipy.fft.fft(x, workers=1), budget)

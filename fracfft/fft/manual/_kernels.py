@@ -175,6 +175,11 @@ def _stockham(first, x, y, last, use_last, tw, stw, radices):
             # complex p x p product, and each sum has h terms.
             np_ = n // p
             h = (p - 1) // 2
+            roots_p = np.empty(p, tw.dtype)  # omega_p^t, contiguous
+            for t in range(p):
+                roots_p[t] = tw[t * np_]
+            sums = np.empty(h, tw.dtype)  # b_r, then d_r: formed once, read h times
+            diffs = np.empty(h, tw.dtype)
             for j in range(m):
                 i0 = s * j
                 o = p * s * j
@@ -182,8 +187,12 @@ def _stockham(first, x, y, last, use_last, tw, stw, radices):
                 for q in range(s):
                     a0 = src[i0 + q]
                     tot = a0
-                    for r in range(1, h + 1):
-                        tot += src[i0 + q + r * sm] + src[i0 + q + (p - r) * sm]
+                    for r in range(h):
+                        x1 = src[i0 + q + (r + 1) * sm]
+                        x2 = src[i0 + q + (p - 1 - r) * sm]
+                        sums[r] = x1 + x2
+                        diffs[r] = x1 - x2
+                        tot += sums[r]
                     dst[o + q] = tot
                     for k in range(1, h + 1):
                         ur = a0.real
@@ -191,17 +200,17 @@ def _stockham(first, x, y, last, use_last, tw, stw, radices):
                         vr = 0.0 * ur
                         vi = 0.0 * ur
                         t = 0  # (r k) mod p, stepped without an integer division
-                        for r in range(1, h + 1):
+                        for r in range(h):
                             t += k
                             if t >= p:
                                 t -= p
-                            w = tw[t * np_]  # cos(2 pi t/p) - i sin(2 pi t/p)
-                            x1 = src[i0 + q + r * sm]
-                            x2 = src[i0 + q + (p - r) * sm]
-                            ur += (x1.real + x2.real) * w.real
-                            ui += (x1.imag + x2.imag) * w.real
-                            vr -= (x1.imag - x2.imag) * w.imag
-                            vi += (x1.real - x2.real) * w.imag
+                            w = roots_p[t]  # cos(2 pi t/p) - i sin(2 pi t/p)
+                            b = sums[r]
+                            d = diffs[r]
+                            ur += b.real * w.real
+                            ui += b.imag * w.real
+                            vr -= d.imag * w.imag
+                            vi += d.real * w.imag
                         dst[o + q + k * s] = complex(ur + vr, ui + vi) * stw[tj + k - 1]
                         dst[o + q + (p - k) * s] = complex(ur - vr, ui - vi) * stw[tj + p - k - 1]
         off += m * (p - 1)

@@ -3,8 +3,8 @@
 Radix-4/2 Stockham passes for powers of two, mixed radix 3/5 and a generic odd-prime pass
 (7, and primes up to 61 while they sum to at most 80) for other lengths, Bluestein's chirp-z
 algorithm for the rest, real transforms through the half-length complex transform, and
-batches of rows split over threads. Device arrays go to
-numba.cuda kernels (:mod:`fracfft.fft.manual._cuda`).
+batches of rows split over threads. Device arrays go to numba.cuda kernels
+(:mod:`fracfft.fft.manual._cuda`).
 
 Importing this package imports neither Numba nor any kernel: the kernels are compiled (or
 loaded from Numba's cache) on first use. Public names, each loaded on first access:

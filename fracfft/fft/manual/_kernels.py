@@ -178,7 +178,7 @@ def _stockham(first, x, y, last, use_last, tw, stw, radices):
             roots_p = np.empty(p, tw.dtype)  # omega_p^t, contiguous
             for t in range(p):
                 roots_p[t] = tw[t * np_]
-            sums = np.empty(h, tw.dtype)  # b_r, then d_r: formed once, read h times
+            sums = np.empty(h, tw.dtype)  # b_r and d_r: formed once, each read h times
             diffs = np.empty(h, tw.dtype)
             for j in range(m):
                 i0 = s * j

@@ -11,10 +11,11 @@ the median CPU time (user + system of the child) of ``--repeat`` runs: on a shar
 machine the CPU time is the steadier figure (compilation is single-threaded), the wall time is
 what a user waits. Also checks that the compile notice appears on stderr once, cold only.
 
-A last row times a fixed pure-Python loop in a fresh interpreter (no fracfft, no Numba): the
-speed of the machine at the time of the run. Numba's compilation is mostly Python, so its wall
-time follows this row; on a shared container both can double within the hour, and the row
-tells which spell a run met.
+Two last rows: the floor of any first use of a Numba kernel (a fresh interpreter importing
+NumPy and Numba and compiling a five-line loop, uncached), and a fixed pure-Python loop in a
+fresh interpreter (no fracfft, no Numba): the speed of the machine at the time of the run.
+A compile follows that speed (Numba's typing and lowering are Python, about half of it); on a
+shared container both can double within the hour, and the rows tell which spell a run met.
 """
 
 import argparse
@@ -40,6 +41,19 @@ assert y.shape == x.shape and y.dtype == x.dtype
 NOTICE = "compiling fracfft's Numba FFT kernels"
 
 REFERENCE = "s = 0\nfor i in range(10_000_000):\n    s += i\n"
+
+# The fixed part of any first use of a Numba kernel: interpreter, NumPy and Numba imports, and
+# Numba's first compilation in a process (its target and runtime), here of a five-line loop.
+NUMBA_FLOOR = """
+import numpy as np, numba
+@numba.njit(cache=False)
+def f(a):
+    s = 0j
+    for i in range(a.size):
+        s += a[i] * a[i]
+    return s
+f(np.ones(4, np.complex128))
+"""
 
 
 def timed(argv, cache):
@@ -96,11 +110,13 @@ def main():
                 5.0, None)
     if not args.no_demo:
         measure("python -m fracfft", [sys.executable, "-m", "fracfft"], args.repeat, 20.0, 6.0)
-    runs = [timed([sys.executable, "-c", REFERENCE], tempfile.gettempdir())
-            for _ in range(args.repeat)]
-    print(f"{'reference: 10^7-step loop':>28} {'':>5} "
-          f"{statistics.median(r[0] for r in runs):8.2f} "
-          f"{statistics.median(r[1] for r in runs):8.2f}   (machine speed now; no target)")
+    for label, script, what in (
+            ("floor: first Numba compile", NUMBA_FLOOR, "any first use pays this"),
+            ("reference: 10^7-step loop", REFERENCE, "machine speed now; no target")):
+        with tempfile.TemporaryDirectory() as cache:
+            runs = [timed([sys.executable, "-c", script], cache) for _ in range(args.repeat)]
+        print(f"{label:>28} {'':>5} {statistics.median(r[0] for r in runs):8.2f} "
+              f"{statistics.median(r[1] for r in runs):8.2f}   ({what})")
 
 
 if __name__ == "__main__":

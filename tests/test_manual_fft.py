@@ -119,6 +119,20 @@ def test_direct_prime_budget():
         assert factor(n)[1] == rest, n
 
 
+def test_user_kernel_factors_as_plans():
+    # c2c_1d's jitted _smooth_radices mirrors _plans.factor (it cannot call Python code); the
+    # two must split every length alike, or c2c_1d takes another route than the batch kernels.
+    from fracfft.fft.manual._plans import factor
+    from fracfft.fft.manual._user import _smooth_radices
+
+    lengths = list(range(1, 1200)) + [37 * 43, 37 * 47, 11 * 13 * 17 * 4, 13 * 17 * 53,
+                                      61 * 61, 67 * 4, 11 * 67 * 3, 7 ** 4 * 2 * 61]
+    for n in lengths:
+        want, want_rest = factor(n)
+        got, rest = _smooth_radices(n)
+        assert (got.tolist(), int(rest)) == (want.tolist(), want_rest), n
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7, 8, 15, 16, 30, 53, 64, 100, 106, 243, 1000, 1009])
 def test_real_transforms(manual, rng, n, dtype):
